@@ -1,0 +1,67 @@
+/**
+ * Resource names derived from the platform prefix, and the AWS limits they must respect.
+ * Every stack takes its names from here, so validation can check the longest one before
+ * anything is synthesised.
+ */
+
+/** Tenant ids are lowercase letters and digits so they fit S3, IAM and Lambda names. */
+export const TENANT_ID_PATTERN = /^[a-z0-9]{4,20}$/;
+export const TENANT_ID_MAX_LENGTH = 20;
+
+/** Separator between the tenant id and the rest of a pooled partition key. */
+export const TENANT_KEY_DELIMITER = '#';
+
+/** Longest suffix of each kind of name, with the AWS limit on the whole name. */
+interface NameRule {
+  readonly kind: string;
+  readonly limit: number;
+  readonly longestSuffix: string;
+}
+
+// The suffixes are the longest ones the stacks use; `<tenant>` stands for a tenant id of
+// maximum length in tenant-template names.
+const TENANT = 'x'.repeat(TENANT_ID_MAX_LENGTH);
+const NAME_RULES: readonly NameRule[] = [
+  { kind: 'S3 bucket', limit: 63, longestSuffix: '-tenant-templates-123456789012' },
+  { kind: 'IAM role', limit: 64, longestSuffix: `-${TENANT}-order-update-role` },
+  { kind: 'Lambda function', limit: 64, longestSuffix: `-${TENANT}-product-update` },
+  { kind: 'EventBridge archive', limit: 48, longestSuffix: '-events-archive' },
+  { kind: 'EventBridge rule', limit: 64, longestSuffix: '-deactivate-success' },
+  { kind: 'SQS queue', limit: 80, longestSuffix: '-deactivate-success-dlq' },
+  { kind: 'Step Functions state machine', limit: 80, longestSuffix: '-deactivation' },
+  { kind: 'API Gateway usage plan', limit: 128, longestSuffix: `-${TENANT}-PLATINUM` },
+];
+
+/** Lists one problem per derived name that would pass its AWS limit. */
+export function derivedNameProblems(prefix: string): string[] {
+  const problems: string[] = [];
+  for (const rule of NAME_RULES) {
+    const name = `${prefix}${rule.longestSuffix}`;
+    if (name.length > rule.limit) {
+      problems.push(
+        `prefix "${prefix}" (${prefix.length} characters) is too long: the ${rule.kind} name "${name}" ` +
+          `has ${name.length} characters and AWS allows ${rule.limit}; use at most ${maxPrefixLength()} characters`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Longest prefix for which every derived name fits. */
+export function maxPrefixLength(): number {
+  return Math.min(...NAME_RULES.map((rule) => rule.limit - rule.longestSuffix.length));
+}
+
+/** Builds resource names for one platform prefix. */
+export class ResourceNames {
+  constructor(readonly prefix: string) {}
+
+  /** A name such as `tenantform-tenants`; parts are joined with hyphens. */
+  of(...parts: string[]): string {
+    return [this.prefix, ...parts].join('-');
+  }
+
+  bucket(purpose: string, accountId: string): string {
+    return `${this.prefix}-${purpose}-${accountId}`;
+  }
+}

@@ -1,0 +1,8 @@
+import { Construct } from 'constructs';
+import { PlatformStack, PlatformStackProps } from '../shared/platform-stack';
+
+export class ApplicationPlaneStack extends PlatformStack {
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+  }
+}

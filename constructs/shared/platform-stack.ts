@@ -1,0 +1,31 @@
+/**
+ * Base class of the three stacks: the pinned AWS provider and the platform's tags on every
+ * taggable resource.
+ */
+import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { PlatformConfig, platformTags } from '../../config/platform-config';
+import { ResourceNames } from '../../config/naming';
+import { createAwsProvider } from './aws-provider';
+import { tagAllResources } from './tagging';
+
+export interface PlatformStackProps {
+  readonly config: PlatformConfig;
+  /** Tags added to the platform's tags on every taggable resource of this stack. */
+  readonly extraTags?: Record<string, string>;
+}
+
+export class PlatformStack extends TerraformStack {
+  readonly config: PlatformConfig;
+  readonly names: ResourceNames;
+  readonly provider: AwsProvider;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    this.config = props.config;
+    this.names = new ResourceNames(props.config.prefix);
+    this.provider = createAwsProvider(this, props.config);
+    tagAllResources(this, { ...platformTags(props.config), ...(props.extraTags ?? {}) });
+  }
+}
