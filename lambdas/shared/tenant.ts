@@ -94,3 +94,9 @@ export const MAX_STATUS_REASON_LENGTH = 2000;
 export function tenantNameKey(tenantName: string): string {
   return tenantName.trim().toLowerCase();
 }
+
+/**
+ * Tenant id that events about control-plane (system) users carry. Generated tenant ids are
+ * 16 hexadecimal digits, so this id, which has letters beyond `f`, never names a tenant.
+ */
+export const SYSTEM_TENANT_ID = 'system';
