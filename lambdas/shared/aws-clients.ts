@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { tracer } from './powertools';
 
 type Factory<T> = () => T;
@@ -33,3 +34,4 @@ export const documentClient = (() => {
 export const eventBridgeClient = lazy(() => new EventBridgeClient({}));
 export const cognitoClient = lazy(() => new CognitoIdentityProviderClient({}));
 export const apiGatewayClient = lazy(() => new APIGatewayClient({}));
+export const ssmClient = lazy(() => new SSMClient({}));
