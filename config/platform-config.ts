@@ -113,12 +113,26 @@ export function buildPlatformConfig(input: PlatformConfigInput): PlatformConfig 
     }
   }
 
-  const tiers = (input.tiers ?? DEFAULT_TIERS).map((tier, index) => normaliseTier(tier, index, problems));
+  const tierInput: unknown = input.tiers ?? DEFAULT_TIERS;
+  if (!Array.isArray(tierInput)) {
+    problems.push(`tiers must be a JSON array of tier objects, got ${JSON.stringify(tierInput)}`);
+  }
+  const tiers = (Array.isArray(tierInput) ? tierInput : []).map((tier, index) => normaliseTier(tier, index, problems));
+  const tagInput: unknown = input.tags ?? DEFAULT_PLATFORM.tags;
+  if (typeof tagInput !== 'object' || tagInput === null || Array.isArray(tagInput)) {
+    problems.push(`tags must be a JSON object of strings, got ${JSON.stringify(tagInput)}`);
+  }
+  for (const key of Object.keys(input.eventSources ?? {})) {
+    if (!(key in DEFAULT_PLATFORM.eventSources)) {
+      problems.push(`eventSources.${key} is not an event source field; known fields are ${Object.keys(DEFAULT_PLATFORM.eventSources).join(', ')}`);
+    }
+  }
+
   const config: PlatformConfig = {
     ...DEFAULT_PLATFORM,
     ...input,
     eventSources: { ...DEFAULT_PLATFORM.eventSources, ...(input.eventSources ?? {}) },
-    tags: { ...(input.tags ?? DEFAULT_PLATFORM.tags) },
+    tags: Array.isArray(tagInput) ? {} : { ...(tagInput as Record<string, string>) },
     tiers,
   };
 
@@ -129,12 +143,19 @@ export function buildPlatformConfig(input: PlatformConfigInput): PlatformConfig 
   return Object.freeze(config);
 }
 
+const TIER_FIELDS = ['name', 'model', 'rateLimit', 'burstLimit', 'dailyQuota', 'lambdaMemoryMb', 'reservedConcurrency'];
+
 function normaliseTier(tier: Partial<TierConfig>, index: number, problems: string[]): TierConfig {
   if (typeof tier !== 'object' || tier === null) {
     problems.push(`tiers[${index}] must be an object, got ${JSON.stringify(tier)}`);
     return tier as TierConfig;
   }
   const field = (name: string) => `tiers[${index}].${name}`;
+  for (const key of Object.keys(tier)) {
+    if (!TIER_FIELDS.includes(key)) {
+      problems.push(`${field(key)} is not a tier field; known fields are ${TIER_FIELDS.join(', ')}`);
+    }
+  }
   const { name, model, rateLimit, burstLimit, dailyQuota, lambdaMemoryMb, reservedConcurrency } = tier;
 
   if (typeof name !== 'string' || !/^[A-Z][A-Z0-9_]{1,31}$/.test(name)) {
@@ -165,6 +186,12 @@ function checkPositiveNumber(field: string, value: unknown, problems: string[], 
   }
 }
 
+/** Words Cognito rejects anywhere in a user pool domain prefix. */
+const COGNITO_DOMAIN_RESERVED_WORDS = ['aws', 'amazon', 'cognito'];
+
+/** Bucket name prefixes that S3 reserves. */
+const S3_RESERVED_PREFIXES = ['sthree-', 'amzn-s3-demo-'];
+
 function validatePlatform(config: PlatformConfig, problems: string[]): void {
   const { prefix, region, accountId, environment, logRetentionDays, terraformVersion, tags, tiers } = config;
 
@@ -175,6 +202,17 @@ function validatePlatform(config: PlatformConfig, problems: string[]): void {
     );
   } else {
     problems.push(...derivedNameProblems(prefix));
+    // The control-plane Cognito domain and the S3 bucket names start with the prefix.
+    for (const word of COGNITO_DOMAIN_RESERVED_WORDS) {
+      if (prefix.includes(word)) {
+        problems.push(`prefix "${prefix}" contains "${word}", which Cognito rejects in the user pool domain derived from it; choose a prefix without it`);
+      }
+    }
+    for (const reserved of S3_RESERVED_PREFIXES) {
+      if (prefix.startsWith(reserved)) {
+        problems.push(`prefix "${prefix}" starts with "${reserved}", which S3 reserves for its own bucket names; choose another prefix`);
+      }
+    }
   }
   if (typeof region !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
     problems.push(`region "${String(region)}" is not an AWS region name such as eu-west-1`);
