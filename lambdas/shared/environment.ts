@@ -18,6 +18,8 @@ export const ENV = {
   ordersTable: 'ORDERS_TABLE',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** Platform prefix, for names built per tenant such as the API key `<prefix>-<tenantId>`. */
+  platformPrefix: 'PLATFORM_PREFIX',
 } as const;
 
 export function requireEnv(name: string): string {
