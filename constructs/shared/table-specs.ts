@@ -40,6 +40,19 @@ export const CONTROL_PLANE_TABLES = {
     partitionKey: { name: REGISTRY_SCHEMA.tenantNames.partitionKey, type: 'S' },
     indexes: [],
   },
+  /** Rollout records: one header item per rollout and one item per tenant it touches. */
+  rollouts: {
+    suffix: 'rollouts',
+    partitionKey: { name: 'rolloutId', type: 'S' },
+    sortKey: { name: 'itemKey', type: 'S' },
+    indexes: [
+      {
+        name: 'by-created',
+        partitionKey: { name: 'listPartition', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /**

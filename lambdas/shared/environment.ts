@@ -20,6 +20,8 @@ export const ENV = {
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   /** Platform prefix, for names built per tenant such as the API key `<prefix>-<tenantId>`. */
   platformPrefix: 'PLATFORM_PREFIX',
+  /** Table of rollout records (`<prefix>-rollouts`). */
+  rolloutsTable: 'ROLLOUTS_TABLE',
 } as const;
 
 export function requireEnv(name: string): string {
