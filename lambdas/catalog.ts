@@ -48,6 +48,8 @@ export const CONTROL_PLANE_HANDLERS = [
   controlPlane('lifecycle-job-outputs', 'lifecycle/collect-job-outputs.ts', 'Reads the exported variables of a provisioning job'),
   controlPlane('lifecycle-deprovision-pool', 'lifecycle/deprovision-pool-tenant.ts', 'Removes the data, key, users and group of a pooled tenant'),
   controlPlane('lifecycle-set-access', 'lifecycle/set-tenant-access.ts', 'Enables or disables the API key and users of a tenant'),
+  controlPlane('lifecycle-claim-offboarding', 'lifecycle/claim-offboarding.ts', 'Claims the offboarding of a tenant for one execution'),
+  controlPlane('lifecycle-build-failure', 'lifecycle/build-failure.ts', 'Builds the failure event of a lifecycle operation'),
 ] as const satisfies readonly HandlerEntry[];
 
 export const APPLICATION_PLANE_HANDLERS = [
