@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Provisions (JOB_ACTION=provision) or deprovisions (JOB_ACTION=deprovision) the silo stack
-# of one tenant by running Terraform on the tenant-template artifact, with the tenant's own
-# state key tenants/<TENANT_ID>/terraform.tfstate.
+# Provisions (JOB_ACTION=provision), updates to another template version (JOB_ACTION=update,
+# which the rollout runs) or deprovisions (JOB_ACTION=deprovision) the silo stack of one
+# tenant by running Terraform on the tenant-template artifact, with the tenant's own state
+# key tenants/<TENANT_ID>/terraform.tfstate. An update is an apply of the new version on the
+# existing state, so it runs the same commands as a provision.
 #
 # Remote mode (JOB_MODE=remote, the default; what CodeBuild runs):
 #   fetches s3://$TEMPLATE_BUCKET/$TEMPLATE_PREFIX/$TEMPLATE_VERSION.zip, uses the S3 backend
@@ -71,8 +73,8 @@ validate_request() {
     fail "TENANT_ID \"${TENANT_ID:-}\" is invalid: it must be 4 to 20 lowercase letters or digits"
   fi
   case "${JOB_ACTION:-}" in
-    provision | deprovision) ;;
-    *) fail "JOB_ACTION \"${JOB_ACTION:-}\" is invalid: it must be provision or deprovision" ;;
+    provision | update | deprovision) ;;
+    *) fail "JOB_ACTION \"${JOB_ACTION:-}\" is invalid: it must be provision, update or deprovision" ;;
   esac
   case "${JOB_MODE:=remote}" in
     remote | local) ;;
@@ -202,13 +204,13 @@ main() {
   write_tfvars "${template}"
   terraform_init "${template}"
 
-  if [[ "${JOB_MODE}" == "remote" && "${JOB_ACTION}" == "provision" ]]; then
+  if [[ "${JOB_MODE}" == "remote" && "${JOB_ACTION}" != "deprovision" ]]; then
     terraform -chdir="${template}" apply -auto-approve -input=false -no-color
     export_outputs_after_apply "${template}" > "${exports}"
   elif [[ "${JOB_MODE}" == "remote" ]]; then
     terraform -chdir="${template}" destroy -auto-approve -input=false -no-color
     echo "TENANT_PLANNED=false" > "${exports}"
-  elif [[ "${JOB_ACTION}" == "provision" ]]; then
+  elif [[ "${JOB_ACTION}" != "deprovision" ]]; then
     terraform -chdir="${template}" plan -input=false -no-color -out=tenant.tfplan
     export_outputs_of_plan "${template}" > "${exports}"
     log "the plan was not applied: local mode stops at terraform plan, so tenant ${TENANT_ID} has no deployed resources"
