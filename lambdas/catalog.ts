@@ -50,6 +50,12 @@ export const CONTROL_PLANE_HANDLERS = [
   controlPlane('lifecycle-set-access', 'lifecycle/set-tenant-access.ts', 'Enables or disables the API key and users of a tenant'),
   controlPlane('lifecycle-claim-offboarding', 'lifecycle/claim-offboarding.ts', 'Claims the offboarding of a tenant for one execution'),
   controlPlane('lifecycle-build-failure', 'lifecycle/build-failure.ts', 'Builds the failure event of a lifecycle operation'),
+  controlPlane('rollout-plan', 'rollout/plan-rollout.ts', 'Splits the ACTIVE silo tenants into rollout waves and records the rollout'),
+  controlPlane('rollout-prepare-tenant', 'rollout/prepare-tenant.ts', 'Claims a tenant for a rollout or skips it'),
+  controlPlane('rollout-record-tenant', 'rollout/record-tenant.ts', 'Records the template version a rollout applied to a tenant'),
+  controlPlane('rollout-evaluate-wave', 'rollout/evaluate-wave.ts', 'Checks a finished wave against the failure threshold'),
+  controlPlane('rollout-request-approval', 'rollout/request-approval.ts', 'Stores the approval task token of a rollout'),
+  controlPlane('rollout-set-status', 'rollout/set-rollout-status.ts', 'Sets the status of a rollout'),
 ] as const satisfies readonly HandlerEntry[];
 
 export const APPLICATION_PLANE_HANDLERS = [
