@@ -19,7 +19,8 @@ export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 /** For each target status, the statuses a tenant may move to it from. */
 export const ALLOWED_TRANSITIONS: Readonly<Record<TenantStatus, readonly TenantStatus[]>> = {
-  PENDING: [],
+  // A failed onboarding is retried by moving the tenant back to PENDING and requesting onboarding again.
+  PENDING: ['PROVISION_FAILED'],
   PROVISIONING: ['PENDING'],
   ACTIVE: ['PROVISIONING', 'INACTIVE', 'UPDATING'],
   PROVISION_FAILED: ['PENDING', 'PROVISIONING'],
