@@ -112,8 +112,11 @@ export function readJsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded' | 
 
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text, rejectPrototypeKeys);
   } catch (error) {
+    if (error instanceof BadRequestError) {
+      throw error;
+    }
     throw new BadRequestError(`body is not valid JSON (${(error as Error).message}); send a JSON object`, 'body');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -121,6 +124,18 @@ export function readJsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded' | 
     throw new BadRequestError(`body must be a JSON object, got ${kind}`, 'body');
   }
   return parsed;
+}
+
+/**
+ * Rejects `__proto__` keys at any depth. JSON.parse stores them as own properties, which
+ * schema checks do not see as unknown fields and which later object spreads may turn into
+ * prototype changes.
+ */
+function rejectPrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') {
+    throw new BadRequestError('__proto__ is not a known field; remove it', '__proto__');
+  }
+  return value;
 }
 
 /** True for `application/json`, with an optional UTF-8 charset parameter. */
@@ -172,6 +187,10 @@ function annotate(keys: Record<string, string | undefined>): void {
 }
 
 function toErrorResult(error: unknown, event: ApiEvent): ApiResult {
+  if (error instanceof HttpError && error.statusCode >= 500) {
+    logger.error('request failed', { statusCode: error.statusCode, reason: error.message });
+    return errorResponse(error);
+  }
   if (error instanceof HttpError) {
     logger.info('request rejected', { statusCode: error.statusCode, field: error.field, reason: error.message });
     return errorResponse(error);
