@@ -1,0 +1,2 @@
+export * from './build-record';
+export * from './local-codebuild';

@@ -1,0 +1,4 @@
+export * from './asl-template';
+export * from './execution-record';
+export * from './local-state-machine';
+export * from './task-bindings';
