@@ -1,5 +1,5 @@
-// NOTE: thin handler; the service implementation replaces it.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 501,
-  body: JSON.stringify({ message: 'tenant-user-enable is not implemented yet' }),
-});
+/** POST /users/{userName}/enable: enables a user of the caller's tenant; 404 for any other user. */
+import { tenantApiHandler } from '../shared/tenant-api-handler';
+import { setTenantUserEnabled } from './set-tenant-user-enabled';
+
+export const handler = tenantApiHandler('tenant-user-enable', (request) => setTenantUserEnabled(request, true));
