@@ -205,17 +205,17 @@ main() {
   terraform_init "${template}"
 
   if [[ "${JOB_MODE}" == "remote" && "${JOB_ACTION}" != "deprovision" ]]; then
-    terraform -chdir="${template}" apply -auto-approve -input=false -no-color
+    terraform -chdir="${template}" apply -auto-approve -input=false -no-color -compact-warnings
     export_outputs_after_apply "${template}" > "${exports}"
   elif [[ "${JOB_MODE}" == "remote" ]]; then
-    terraform -chdir="${template}" destroy -auto-approve -input=false -no-color
+    terraform -chdir="${template}" destroy -auto-approve -input=false -no-color -compact-warnings
     echo "TENANT_PLANNED=false" > "${exports}"
   elif [[ "${JOB_ACTION}" != "deprovision" ]]; then
-    terraform -chdir="${template}" plan -input=false -no-color -out=tenant.tfplan
+    terraform -chdir="${template}" plan -input=false -no-color -compact-warnings -out=tenant.tfplan
     export_outputs_of_plan "${template}" > "${exports}"
     log "the plan was not applied: local mode stops at terraform plan, so tenant ${TENANT_ID} has no deployed resources"
   else
-    terraform -chdir="${template}" plan -destroy -input=false -no-color -out=tenant.tfplan
+    terraform -chdir="${template}" plan -destroy -input=false -no-color -compact-warnings -out=tenant.tfplan
     echo "TENANT_PLANNED=true" > "${exports}"
     log "the destroy plan was not applied: local mode stops at terraform plan, so nothing was destroyed"
   fi

@@ -27,6 +27,11 @@ export interface LocalStateMachineOptions {
    * and jitter. Tests set it to keep retries fast.
    */
   readonly retryDelayMs?: number;
+  /**
+   * Replaces the TimeoutSeconds of the named Task states, so a test reaches a task
+   * timeout in seconds instead of the hours a provisioning job may take.
+   */
+  readonly taskTimeoutSeconds?: Readonly<Record<string, number>>;
 }
 
 export interface StartExecutionOptions {
@@ -47,6 +52,7 @@ export class LocalStateMachine {
 
   constructor(private readonly options: LocalStateMachineOptions) {
     const definition = loadDefinition(options.definitionFile, options.values);
+    overrideTaskTimeouts(definition, options.taskTimeoutSeconds ?? {});
     // The validator rejects Lambda ARNs that do not name a real region and account, and
     // checks JSONPath syntax; both stay on.
     this.machine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
@@ -114,23 +120,42 @@ export class LocalStateMachine {
   }
 }
 
+/** Sets TimeoutSeconds of the named Task states; a name that is not a Task state is an error. */
+function overrideTaskTimeouts(definition: Record<string, unknown>, timeouts: Readonly<Record<string, number>>): void {
+  const pending = new Set(Object.keys(timeouts));
+  forEachState(definition, (name, state) => {
+    if (pending.has(name) && state.Type === 'Task') {
+      state.TimeoutSeconds = timeouts[name];
+      delete state.TimeoutSecondsPath;
+      pending.delete(name);
+    }
+  });
+  if (pending.size > 0) {
+    throw new Error(`taskTimeoutSeconds names ${[...pending].join(', ')}, which are not Task states of the definition`);
+  }
+}
+
 /** Names of every state with a Retry field, including those in Map and Parallel states. */
 function retryableStateNames(definition: Record<string, unknown>): string[] {
   const names: string[] = [];
-  const visit = (machine: unknown) => {
-    const states = (machine as { States?: Record<string, Record<string, unknown>> } | undefined)?.States ?? {};
-    for (const [name, state] of Object.entries(states)) {
-      if (Array.isArray(state.Retry)) {
-        names.push(name);
-      }
-      if (state.Type === 'Map') {
-        visit(state.ItemProcessor ?? state.Iterator);
-      }
-      for (const branch of (state.Branches as unknown[] | undefined) ?? []) {
-        visit(branch);
-      }
+  forEachState(definition, (name, state) => {
+    if (Array.isArray(state.Retry)) {
+      names.push(name);
     }
-  };
-  visit(definition);
+  });
   return names;
+}
+
+/** Calls `visit` for every state, including the states of Map iterations and Parallel branches. */
+function forEachState(machine: unknown, visit: (name: string, state: Record<string, unknown>) => void): void {
+  const states = (machine as { States?: Record<string, Record<string, unknown>> } | undefined)?.States ?? {};
+  for (const [name, state] of Object.entries(states)) {
+    visit(name, state);
+    if (state.Type === 'Map') {
+      forEachState(state.ItemProcessor ?? state.Iterator, visit);
+    }
+    for (const branch of (state.Branches as unknown[] | undefined) ?? []) {
+      forEachState(branch, visit);
+    }
+  }
 }

@@ -196,6 +196,11 @@ describe('lifecycle-job-outputs', () => {
     await expect(call).rejects.toThrow('provisioning job b1 exported no TENANT_USER_POOL_ID, TENANT_USER_POOL_CLIENT_ID');
   });
 
+  it('accepts a planned stack without outputs', async () => {
+    const outputs = await collectJobOutputs({ build: { BuildStatus: 'SUCCEEDED', ExportedEnvironmentVariables: exported({ TENANT_PLANNED: 'true' }) }, request, templateVersion: 'v7', executionId });
+    expect(outputs).toEqual({ templateVersion: 'v7', planned: true });
+  });
+
   it('rejects unknown outputs of an applied stack', async () => {
     const call = collectJobOutputs({
       build: { BuildStatus: 'SUCCEEDED', ExportedEnvironmentVariables: exported({ TENANT_API_URL: 'u', TENANT_USER_POOL_ID: KNOWN_AFTER_APPLY, TENANT_USER_POOL_CLIENT_ID: 'c' }) },
