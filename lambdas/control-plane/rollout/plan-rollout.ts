@@ -115,7 +115,6 @@ export async function handler(event: PlanRolloutEvent): Promise<RolloutState> {
     concurrency: input.concurrency,
     toleratedFailurePercentage,
     approveBetweenWaves: input.approveBetweenWaves,
-    approvalTimeoutSeconds: input.approvalTimeoutSeconds,
   };
 }
 

@@ -77,10 +77,13 @@ export async function handler(event: RecordTenantEvent): Promise<TenantWaveResul
 export function describeFailure(error: RecordTenantEvent['error']): string {
   const name = error?.Error ?? 'Error';
   const cause = error?.Cause ?? '';
-  const build = parseJson(cause) as { BuildStatus?: string; Phases?: { PhaseType?: string; PhaseStatus?: string; Contexts?: { message?: string }[] }[] } | undefined;
+  // Step Functions returns the Build with PascalCase fields; the CodeBuild API uses camelCase.
+  const build = parseJson(cause) as
+    | { BuildStatus?: string; Phases?: { PhaseType?: string; PhaseStatus?: string; Contexts?: { Message?: string; message?: string }[] }[] }
+    | undefined;
   if (build && Array.isArray(build.Phases)) {
     const failed = build.Phases.find((phase) => phase.PhaseStatus && phase.PhaseStatus !== 'SUCCEEDED');
-    const message = failed?.Contexts?.map((context) => context.message).filter(Boolean).join('; ');
+    const message = failed?.Contexts?.map((context) => context.Message ?? context.message).filter(Boolean).join('; ');
     return `${name}: build ${build.BuildStatus ?? 'FAILED'}${failed ? ` in phase ${failed.PhaseType}` : ''}${message ? `: ${message}` : ''}`;
   }
   return cause ? `${name}: ${cause}` : name;

@@ -42,11 +42,8 @@ export const MAX_ROLLOUT_CONCURRENCY = 40;
 
 export const DEFAULT_ROLLOUT_CONCURRENCY = 5;
 
-/** Default time an approval gate waits before the rollout is rejected, in seconds (one day). */
-export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 86400;
-
-/** Longest approval wait Step Functions allows a task: a standard execution lasts at most one year. */
-export const MAX_APPROVAL_TIMEOUT_SECONDS = 365 * 86400;
+/** Time an approval gate waits before the rollout is rejected, in seconds (7 days); the definition's TimeoutSeconds. */
+export const APPROVAL_TIMEOUT_SECONDS = 7 * 86400;
 
 /** Error names the state machine matches in Catch and Fail states. */
 export const ROLLOUT_ERRORS = {
@@ -66,7 +63,6 @@ export const rolloutInputSchema = z
     concurrency: z.number().int().min(1).max(MAX_ROLLOUT_CONCURRENCY).default(DEFAULT_ROLLOUT_CONCURRENCY),
     toleratedFailurePercentage: z.number().min(0).max(100).optional(),
     approveBetweenWaves: z.boolean().default(false),
-    approvalTimeoutSeconds: z.number().int().min(60).max(MAX_APPROVAL_TIMEOUT_SECONDS).default(DEFAULT_APPROVAL_TIMEOUT_SECONDS),
     /** Rollout whose tenants a rollback returns to their previous versions. */
     rollbackOf: z.string().regex(ROLLOUT_ID_PATTERN, 'must be the id of an earlier rollout').optional(),
     /** Who or what started the rollout, such as `pipeline` or an operator's name. */
@@ -101,8 +97,6 @@ export interface RolloutState {
   readonly concurrency: number;
   readonly toleratedFailurePercentage: number;
   readonly approveBetweenWaves: boolean;
-  readonly approvalTimeoutSeconds: number;
-  readonly rollbackOf?: string;
 }
 
 export interface WaveSummary {
