@@ -53,6 +53,8 @@ export interface HarnessOptions {
   /** Seconds the authorizer caches tenant status; the handler's default (30) when unset. */
   readonly tenantStatusCacheSeconds?: number;
   readonly authorizerCacheSeconds?: number;
+  /** Clock of the usage-plan throttle, in milliseconds; tests freeze it to count a burst exactly. */
+  readonly throttleClock?: () => number;
 }
 
 export interface HarnessTenant {
@@ -216,7 +218,7 @@ export async function startApplicationPlaneHarness(options: HarnessOptions): Pro
       region,
       accountId: config.accountId,
       authorizerCacheSeconds: options.authorizerCacheSeconds,
-      throttle: new UsagePlanThrottle(),
+      throttle: new UsagePlanThrottle(options.throttleClock),
     });
     stoppers.push(() => restApi.stop());
 

@@ -51,7 +51,7 @@ export async function startLocalRestApi(options: LocalRestApiOptions): Promise<L
     stage: options.stage ?? 'prod',
     apiId: `local${randomUUID().slice(0, 6)}`,
     cacheMs: (options.authorizerCacheSeconds ?? 0) * 1000,
-    invoke: options.invoke ?? ((id: HandlerId, event: unknown) => invokeLocalHandler(id, event)),
+    invoke: options.invoke ?? serialInvoker(),
   };
   const throttle = options.throttle ?? new UsagePlanThrottle();
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expiresAt: number }>();
@@ -203,6 +203,20 @@ export async function startLocalRestApi(options: LocalRestApiOptions): Promise<L
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
+  };
+}
+
+/**
+ * Invokes handlers one at a time. Lambda runs one invocation per execution environment at
+ * a time, and the handlers keep per-invocation state (log keys, metric dimensions) in
+ * module-level objects. In one process, concurrent invocations would share that state.
+ */
+function serialInvoker(): (id: HandlerId, event: unknown) => Promise<unknown> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (id, event) => {
+    const result = queue.then(() => invokeLocalHandler(id, event));
+    queue = result.catch(() => undefined);
+    return result;
   };
 }
 

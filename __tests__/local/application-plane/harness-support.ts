@@ -43,8 +43,13 @@ export function harnessPolicies(): HarnessPolicies {
   };
 }
 
-export async function startHarness(options: { tenantStatusCacheSeconds?: number } = {}): Promise<ApplicationPlaneHarness> {
-  return startApplicationPlaneHarness({ config: HARNESS_CONFIG, policies: harnessPolicies(), tenantStatusCacheSeconds: options.tenantStatusCacheSeconds ?? 0 });
+export async function startHarness(options: { tenantStatusCacheSeconds?: number; throttleClock?: () => number } = {}): Promise<ApplicationPlaneHarness> {
+  return startApplicationPlaneHarness({
+    config: HARNESS_CONFIG,
+    policies: harnessPolicies(),
+    tenantStatusCacheSeconds: options.tenantStatusCacheSeconds ?? 0,
+    throttleClock: options.throttleClock,
+  });
 }
 
 export const PASSWORD = 'Harness-Passw0rd!';
