@@ -32,7 +32,8 @@ export function tenantNamesTableName(): string {
 
 /**
  * Reserves `tenantName` for `tenantId` with a conditional put. Returns true when the
- * reservation was written, false when another tenant has reserved the name. A reservation left by
+ * reservation was written or already belongs to `tenantId`, false when another tenant has
+ * reserved the name. A retry of a failed onboarding calls it to re-reserve a released name. A reservation left by
  * a registration that stopped before it wrote its tenant is taken over once it is older
  * than `STALE_RESERVATION_MS`.
  */
@@ -49,6 +50,9 @@ export async function reserveTenantName(tenantName: string, tenantId: string, no
   }
 
   const holder = await findReservation(tenantName);
+  if (holder?.tenantId === tenantId) {
+    return true;
+  }
   if (!holder || !isStale(holder, now) || (await getTenant(holder.tenantId)) !== undefined) {
     return false;
   }

@@ -297,7 +297,7 @@ describe('registry updater invalid events', () => {
     ['a missing detail type', { source: APPLICATION_PLANE_SOURCE, detail: {} }, 'detail-type'],
     ['an array detail', resultEvent('sbt_aws_provisionSuccess', ['abcd1234']), 'detail'],
     ['an execution without input', executionEvent('FAILED', null), 'detail.input'],
-    ['an execution with text input', { ...executionEvent('FAILED', {}), detail: { ...executionEvent('FAILED', {}).detail, input: 'not json' } }, 'detail.input'],
+    ['an execution with text input', executionEvent('FAILED', {}, { input: 'not json' }), 'detail.input'],
     ['an execution of another request', executionEvent('FAILED', resultEvent('sbt_aws_ingestUsage', { tenantId: 'abcd1234' })), 'detail.input.detail-type'],
     ['an execution without tenant', executionEvent('FAILED', resultEvent('sbt_aws_onboardingRequest', {})), 'detail.input.detail.tenantId'],
     ['an execution without ARN', { ...executionEvent('FAILED', {}), detail: { status: 'FAILED' } }, 'detail.executionArn'],

@@ -22,7 +22,7 @@ afterAll(() => {
 const user = (name: string) => ({
   Username: name,
   Enabled: true,
-  UserStatus: 'CONFIRMED',
+  UserStatus: 'CONFIRMED' as const,
   Attributes: [
     { Name: 'email', Value: `${name}@example.com` },
     { Name: 'custom:userRole', Value: 'SystemSupport' },
