@@ -46,7 +46,7 @@ export async function handler(event: RecordTenantEvent): Promise<TenantWaveResul
   if (!released) {
     const tenant = await getTenant(item.tenantId);
     const alreadyRecorded = succeeded && tenant?.templateVersion === item.targetVersion && tenant[ROLLOUT_CLAIM_ATTRIBUTE] === undefined;
-    if (!alreadyRecorded && event.claim?.action === 'apply') {
+    if (!alreadyRecorded && succeeded) {
       // The claim was lost: another operation changed the tenant while its job ran.
       result = 'FAILED';
       finalReason = `tenant ${item.tenantId} was no longer held by rollout ${rolloutId} when its job ended (status ${tenant?.status ?? 'deleted'}); check the tenant and run the rollout again`;

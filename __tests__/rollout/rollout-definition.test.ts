@@ -1,0 +1,90 @@
+import * as fs from 'fs';
+import aslValidator from 'asl-validator';
+import { CONTROL_PLANE_HANDLERS } from '../../lambdas/catalog';
+import { ROLLOUT_DEFINITION_FILE, substitutePlaceholders } from '../../local/rollout/local-rollout-runner';
+
+const text = fs.readFileSync(ROLLOUT_DEFINITION_FILE, 'utf8');
+const definition = JSON.parse(text);
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  ItemProcessor?: { States: Record<string, State> };
+  Retry?: unknown[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+}
+
+function allStates(states: Record<string, State>): [string, State][] {
+  return Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, State], ...(state.ItemProcessor ? allStates(state.ItemProcessor.States) : [])]);
+}
+
+const ALLOWED_SERVICE_RESOURCES = [
+  'arn:aws:states:::codebuild:startBuild.sync',
+  'arn:aws:states:::events:putEvents',
+  'arn:aws:states:::aws-sdk:ssm:getParameter',
+  'arn:aws:states:::lambda:invoke.waitForTaskToken',
+];
+
+describe('rollout definition', () => {
+  test('is valid ASL after substitution', () => {
+    const substituted = JSON.parse(substitutePlaceholders(text, { prefix: 'tenantform', region: 'eu-west-1', accountId: '123456789012' }));
+    const result = aslValidator(substituted, { checkArn: true, checkPaths: true });
+    expect(result.errorsText?.('\n') ?? '').toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  test('task resources are on the allow list', () => {
+    const catalog = new Set<string>(CONTROL_PLANE_HANDLERS.map((handler) => handler.id));
+    for (const [name, state] of allStates(definition.States)) {
+      if (state.Type !== 'Task') {
+        continue;
+      }
+      const lambda = /^\$\{Function:([a-z0-9-]+)\}$/.exec(state.Resource ?? '');
+      if (lambda) {
+        expect({ name, handler: lambda[1], catalogued: catalog.has(lambda[1]) }).toEqual({ name, handler: lambda[1], catalogued: true });
+      } else {
+        expect({ name, resource: state.Resource, allowed: ALLOWED_SERVICE_RESOURCES.includes(state.Resource ?? '') }).toEqual({ name, resource: state.Resource, allowed: true });
+      }
+    }
+  });
+
+  test('approval gate invokes a catalogued handler', () => {
+    const gate = allStates(definition.States).find(([, state]) => state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(gate).toBeDefined();
+    const functionName = (gate?.[1].Parameters?.FunctionName as string) ?? '';
+    expect(functionName).toBe('${Function:rollout-request-approval}');
+    expect((gate?.[1].Parameters?.Payload as Record<string, string>)['taskToken.$']).toBe('$$.Task.Token');
+  });
+
+  test('every task retries and state names are unique', () => {
+    const names = allStates(definition.States).map(([name]) => name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const [name, state] of allStates(definition.States)) {
+      if (state.Type === 'Task') {
+        expect({ name, retries: (state.Retry ?? []).length > 0 }).toEqual({ name, retries: true });
+      }
+    }
+  });
+
+  test('tenant failures are caught inside the wave', () => {
+    const wave = definition.States['Run wave'] as State;
+    expect(wave.Type).toBe('Map');
+    expect((wave as unknown as { MaxConcurrencyPath: string }).MaxConcurrencyPath).toBe('$.concurrency');
+    const apply = wave.ItemProcessor?.States['Apply tenant template'];
+    expect(apply?.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Record tenant failure' });
+    const claim = wave.ItemProcessor?.States['Claim tenant'];
+    expect(claim?.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Record tenant failure' });
+  });
+
+  test('job runs the update action', () => {
+    const apply = definition.States['Run wave'].ItemProcessor.States['Apply tenant template'];
+    const variables = apply.Parameters.EnvironmentVariablesOverride as { Name: string; Value?: string }[];
+    expect(variables.find((variable) => variable.Name === 'JOB_ACTION')?.Value).toBe('update');
+    expect(variables.map((variable) => variable.Name).sort()).toEqual(['ADMIN_EMAIL', 'JOB_ACTION', 'TEMPLATE_VERSION', 'TENANT_ID', 'TENANT_NAME', 'TIER']);
+  });
+
+  test('unknown placeholder is reported', () => {
+    expect(() => substitutePlaceholders('{"a":"${EventBusName}"}', { prefix: 'x' })).toThrow('placeholder ${EventBusName}');
+  });
+});
