@@ -1,4 +1,4 @@
-// cognito-local 5.3.0 ignores Limit and PaginationToken in ListUsers and returns every user,
+// NOTE: cognito-local 5.3.0 ignores Limit and PaginationToken in ListUsers and returns every user,
 // so paging is tested against a mocked Cognito client instead.
 import { CognitoIdentityProviderClient, InvalidParameterException, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
