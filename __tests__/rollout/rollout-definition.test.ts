@@ -1,7 +1,10 @@
 import * as fs from 'fs';
-import aslValidator from 'asl-validator';
 import { CONTROL_PLANE_HANDLERS } from '../../lambdas/catalog';
 import { ROLLOUT_DEFINITION_FILE, substitutePlaceholders } from '../../local/rollout/local-rollout-runner';
+
+// asl-validator 4.0.0 ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require('asl-validator') as (definition: unknown, options: Record<string, boolean>) => { isValid: boolean; errorsText?: (separator: string) => string };
 
 const text = fs.readFileSync(ROLLOUT_DEFINITION_FILE, 'utf8');
 const definition = JSON.parse(text);
