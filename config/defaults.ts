@@ -33,4 +33,6 @@ export const DEFAULT_PLATFORM: Omit<PlatformConfig, 'tiers'> = {
     applicationPlane: 'sbt.application.plane',
   },
   jobTimeoutMinutes: 60,
+  // A locally served admin console; set the deployed console's URL before a real deployment.
+  adminCallbackUrls: ['http://localhost:8080/callback'],
 };

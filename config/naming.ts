@@ -4,6 +4,8 @@
  * anything is synthesised.
  */
 
+import { APPLICATION_PLANE_HANDLERS } from '../lambdas/catalog';
+
 /** Tenant ids are lowercase letters and digits so they fit S3, IAM and Lambda names. */
 export const TENANT_ID_PATTERN = /^[a-z0-9]{4,20}$/;
 export const TENANT_ID_MAX_LENGTH = 20;
@@ -21,10 +23,13 @@ interface NameRule {
 // The suffixes are the longest ones the stacks use; `<tenant>` stands for a tenant id of
 // maximum length in tenant-template names.
 const TENANT = 'x'.repeat(TENANT_ID_MAX_LENGTH);
+// Silo functions are named `<prefix>-<tenant id>-<handler id>` and their roles add `-role`.
+const LONGEST_SILO_HANDLER = APPLICATION_PLANE_HANDLERS.map((handler) => handler.id).reduce((a, b) => (b.length > a.length ? b : a));
 const NAME_RULES: readonly NameRule[] = [
   { kind: 'S3 bucket', limit: 63, longestSuffix: '-tenant-templates-123456789012' },
-  { kind: 'IAM role', limit: 64, longestSuffix: `-${TENANT}-order-update-role` },
-  { kind: 'Lambda function', limit: 64, longestSuffix: `-${TENANT}-product-update` },
+  { kind: 'IAM role', limit: 64, longestSuffix: `-${TENANT}-${LONGEST_SILO_HANDLER}-role` },
+  { kind: 'Lambda function', limit: 64, longestSuffix: `-${TENANT}-${LONGEST_SILO_HANDLER}` },
+  { kind: 'Cognito domain', limit: 63, longestSuffix: '-control-plane-123456789012' },
   { kind: 'EventBridge archive', limit: 48, longestSuffix: '-events-archive' },
   { kind: 'EventBridge rule', limit: 64, longestSuffix: '-deactivate-success' },
   { kind: 'SQS queue', limit: 80, longestSuffix: '-deactivate-success-dlq' },

@@ -52,6 +52,11 @@ export interface PlatformConfig {
   };
   /** Minutes a CodeBuild provisioning job may run before it is stopped. */
   readonly jobTimeoutMinutes: number;
+  /**
+   * Redirect URLs of the control-plane admin console after Cognito sign-in (authorization
+   * code flow). Cognito accepts https URLs, and http only for localhost.
+   */
+  readonly adminCallbackUrls: readonly string[];
 }
 
 /** Values CloudWatch Logs accepts for `retentionInDays`. */
@@ -232,6 +237,15 @@ function validatePlatform(config: PlatformConfig, problems: string[]): void {
   if (!Number.isInteger(config.jobTimeoutMinutes) || config.jobTimeoutMinutes < 5 || config.jobTimeoutMinutes > 480) {
     problems.push(`jobTimeoutMinutes ${JSON.stringify(config.jobTimeoutMinutes)} must be a whole number from 5 to 480 (CodeBuild's range)`);
   }
+  if (!Array.isArray(config.adminCallbackUrls) || config.adminCallbackUrls.length === 0) {
+    problems.push(`adminCallbackUrls ${JSON.stringify(config.adminCallbackUrls)} must be a non-empty list of URLs`);
+  } else {
+    for (const [index, url] of config.adminCallbackUrls.entries()) {
+      if (!isCognitoCallbackUrl(url)) {
+        problems.push(`adminCallbackUrls[${index}] ${JSON.stringify(url)} must be an https URL, or an http URL on localhost, without a fragment`);
+      }
+    }
+  }
   for (const [key, value] of Object.entries(tags ?? {})) {
     if (!/^[\w .:/=+@-]{1,128}$/.test(key) || key.toLowerCase().startsWith('aws:')) {
       problems.push(`tags key "${key}" must be 1 to 128 characters of letters, digits, spaces and _.:/=+-@, not starting with aws:`);
@@ -247,6 +261,21 @@ function validatePlatform(config: PlatformConfig, problems: string[]): void {
   }
 
   validateTierSet(tiers, problems);
+}
+
+function isCognitoCallbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  const secure = url.protocol === 'https:';
+  const localHttp = url.protocol === 'http:' && url.hostname === 'localhost';
+  return (secure || localHttp) && !value.includes('#');
 }
 
 function validateTierSet(tiers: readonly TierConfig[], problems: string[]): void {

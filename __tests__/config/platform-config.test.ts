@@ -278,3 +278,23 @@ describe('loadPlatformConfig', () => {
     expect(() => loadPlatformConfig(file, folder)).toThrow(/accountId "none" must be the twelve-digit AWS account id/);
   });
 });
+
+describe('admin callback URLs', () => {
+  it('defaults to a localhost console', () => {
+    expect(buildPlatformConfig({}).adminCallbackUrls).toEqual(['http://localhost:8080/callback']);
+  });
+
+  it('accepts an https URL', () => {
+    const config = buildPlatformConfig({ adminCallbackUrls: ['https://admin.example.com/callback'] });
+    expect(config.adminCallbackUrls).toEqual(['https://admin.example.com/callback']);
+  });
+
+  it.each(['http://admin.example.com/callback', 'https://admin.example.com/#callback', 'not a url'])('rejects "%s"', (url) => {
+    const problems = problemsOf({ adminCallbackUrls: [url] });
+    expect(problems).toContainEqual(expect.stringContaining(`adminCallbackUrls[0] ${JSON.stringify(url)} must be an https URL`));
+  });
+
+  it('rejects an empty list', () => {
+    expect(problemsOf({ adminCallbackUrls: [] })).toContainEqual(expect.stringContaining('adminCallbackUrls [] must be a non-empty list'));
+  });
+});

@@ -9,7 +9,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { handlerEntry, HandlerId } from '../../lambdas/catalog';
-import { bundleDirectory } from './lambda-bundles';
+import { handlerBundle } from './lambda-bundles';
 import { PolicyStatement, policyDocument } from './iam';
 
 export interface NodeFunctionProps {
@@ -42,9 +42,10 @@ export class NodeFunction extends Construct {
     super(scope, id);
     const entry = handlerEntry(props.handler);
 
+    // The zip is built once per synth; each stack copies it into its own assets folder.
     const asset = new TerraformAsset(this, 'bundle', {
-      path: bundleDirectory(entry.id),
-      type: AssetType.ARCHIVE,
+      path: handlerBundle(entry.id).archive,
+      type: AssetType.FILE,
     });
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {

@@ -26,6 +26,8 @@ export class PlatformStack extends TerraformStack {
     this.config = props.config;
     this.names = new ResourceNames(props.config.prefix);
     this.provider = createAwsProvider(this, props.config);
+    // The bindings write the source as `aws`; the full address names the registry namespace.
+    this.addOverride('terraform.required_providers.aws.source', 'hashicorp/aws');
     tagAllResources(this, { ...platformTags(props.config), ...(props.extraTags ?? {}) });
   }
 }

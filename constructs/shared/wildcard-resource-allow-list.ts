@@ -15,4 +15,5 @@ export const WILDCARD_RESOURCE_ALLOW_LIST: Readonly<Record<string, string>> = {
   'logs:PutResourcePolicy': 'Step Functions log delivery updates the account-level resource policy, which has no ARN',
   'logs:DescribeResourcePolicies': 'Listing log resource policies has no resource-level permissions',
   'logs:DescribeLogGroups': 'Step Functions log delivery lists log groups, which has no resource-level permissions',
+  'cognito-idp:CreateUserPool': 'Creating a user pool has no resource-level permission; the grant requires the Platform request tag',
 };
