@@ -168,7 +168,7 @@ function header(headers: Record<string, string | undefined> | undefined, name: s
   return undefined;
 }
 
-/** The caller's user or client id from the JWT claims: an id, never the token. */
+/** Returns the caller's user or client id from the JWT claims: an id, never the token. */
 function callerId(event: ApiEvent): string | undefined {
   const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer;
   const claims = authorizer?.jwt?.claims;

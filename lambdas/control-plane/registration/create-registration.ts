@@ -107,7 +107,7 @@ async function writeTenant(record: TenantRecord): Promise<void> {
 
 /**
  * Emits `sbt_aws_onboardingRequest`. When the bus does not accept it, marks the tenant
- * PROVISION_FAILED, releases the name and throws a 500 that tells the caller to retry.
+ * PROVISION_FAILED, releases the name and throws a 500 whose message requests a retry.
  * When the tenant has already left PENDING, onboarding received the event, so the
  * registration stands.
  */

@@ -27,7 +27,7 @@ export interface FailedExecution {
   /** Detail type of the request event that started the execution. */
   readonly requestType: DetailType;
   readonly status: string;
-  /** Why the execution ended, for the tenant's `statusReason`. */
+  /** Reason the execution ended, stored as the tenant's `statusReason`. */
   readonly reason: string;
   readonly executionArn: string;
 }

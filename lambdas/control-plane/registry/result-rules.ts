@@ -1,5 +1,5 @@
 /**
- * What the registry updater does for each lifecycle result event: the status it moves the
+ * Rules of the registry updater for each lifecycle result event: the status it moves the
  * tenant to and from, and the attributes it writes. Failures of activation and
  * deactivation keep the status and only store the reason.
  */

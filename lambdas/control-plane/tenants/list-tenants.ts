@@ -53,8 +53,8 @@ export const handler = apiHandler({ name: 'tenants-list', query }, async ({ quer
   const tenants: TenantRecord[] = [];
   let nextKey: Record<string, unknown> | undefined;
   for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
-    // One item past the page tells whether another page exists, without an empty last page.
-    const wanted = limit - tenants.length + 1;
+    // Reading one item past the page shows whether another page exists, so the last page is never empty.
+    const remaining = limit - tenants.length + 1;
     const input: QueryCommandInput = {
       TableName: tenantsTableName(),
       IndexName: target.indexName,
@@ -63,7 +63,7 @@ export const handler = apiHandler({ name: 'tenants-list', query }, async ({ quer
       ExpressionAttributeValues: { ':partition': target.partitionValue, ...(target.tierFilter ? { ':tier': target.tierFilter } : {}) },
       ...(target.tierFilter ? { FilterExpression: '#tier = :tier' } : {}),
       ScanIndexForward: false,
-      Limit: target.tierFilter ? MAX_PAGE_SIZE : wanted,
+      Limit: target.tierFilter ? MAX_PAGE_SIZE : remaining,
       ExclusiveStartKey: startKey,
     };
     const page = await documentClient().send(new QueryCommand(input));
@@ -118,7 +118,7 @@ function checkCursorKey(key: Record<string, string>, target: IndexQuery): Record
   return key;
 }
 
-/** The index key of a tenant: the table key plus the index's partition and sort key. */
+/** Builds the index key of a tenant: the table key plus the index's partition and sort key. */
 function keyOf(tenant: TenantRecord, partitionKey: string): Record<string, unknown> {
   return { tenantId: tenant.tenantId, [partitionKey]: tenant[partitionKey], createdAt: tenant.createdAt };
 }

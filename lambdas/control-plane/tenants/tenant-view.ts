@@ -1,5 +1,5 @@
 /**
- * What the tenant routes return for a tenant, and the lookups they share. The view leaves
+ * The tenant view that the tenant routes return, and the lookups they share. The view leaves
  * out the registry's internal index attributes (`listPartition`, `tenantNameKey`).
  */
 import { z } from 'zod';

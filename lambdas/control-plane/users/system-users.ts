@@ -53,7 +53,7 @@ export function rethrowCognitoError(error: unknown, userName: string): never {
   throw error;
 }
 
-/** The user name of the caller, from the access token (`username`) or ID token (`cognito:username`) claims. */
+/** Returns the caller's user name from the access token (`username`) or ID token (`cognito:username`) claims. */
 export function callerUserName(event: ApiEvent): string | undefined {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
   const name = claims?.username ?? claims?.['cognito:username'];
@@ -105,7 +105,7 @@ export async function publishUserEvent(detailType: 'sbt_aws_tenantUserCreated' |
   await publishEvent(detailType, { tenantId: SYSTEM_TENANT_ID, userName, ...(userRole ? { userRole } : {}) });
 }
 
-/** A 500 that says which step of a user operation failed after an earlier one succeeded. */
+/** Builds the 500 for a user operation that failed after an earlier step succeeded; the message names the outcome. */
 export function partialFailure(message: string): HttpError {
   return new HttpError(500, message);
 }

@@ -1,7 +1,7 @@
 /**
  * A PutEvents endpoint on 127.0.0.1 that records every entry, for tests that set
  * AWS_ENDPOINT_URL_EVENTBRIDGE to it. `failNext` makes the next calls report a failed entry
- * (as EventBridge does, in FailedEntryCount) or answer with an HTTP 500.
+ * (as EventBridge does, in FailedEntryCount) or return an HTTP 500.
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
