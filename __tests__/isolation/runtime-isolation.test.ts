@@ -223,9 +223,9 @@ describe('own role and tenant', () => {
   });
 
   test('the app client may write a standard attribute', async () => {
-    await harness.cognitoClient.send(new UpdateUserAttributesCommand({ AccessToken: alphaMember.accessToken, UserAttributes: [{ Name: 'name', Value: 'Ana Member' }] }));
+    await harness.cognitoClient.send(new UpdateUserAttributesCommand({ AccessToken: alphaMember.accessToken, UserAttributes: [{ Name: 'given_name', Value: 'Ana' }] }));
     const user = await harness.cognitoClient.send(new GetUserCommand({ AccessToken: alphaMember.accessToken }));
-    expect(user.UserAttributes?.find((attribute) => attribute.Name === 'name')?.Value).toBe('Ana Member');
+    expect(user.UserAttributes?.find((attribute) => attribute.Name === 'given_name')?.Value).toBe('Ana');
   });
 
   test('a fresh token keeps the TenantUser role', async () => {

@@ -17,10 +17,13 @@ export interface IamRequest {
   readonly principalTags?: Readonly<Record<string, string>>;
   /** Other context keys, such as `dynamodb:LeadingKeys`; leave a key out to make it absent. */
   readonly context?: Readonly<Record<string, string | string[]>>;
+  /** Resource policy of the target, such as a role's trust policy for `sts:AssumeRole`. */
+  readonly resourcePolicy?: unknown;
 }
 
 export class IamSimulationError extends Error {}
 
+/** Evaluates `request` against the identity policy `policy` (and the request's resource policy, if any). */
 export async function evaluateIdentityPolicy(policy: unknown, request: IamRequest): Promise<IamDecision> {
   const contextVariables: Record<string, string | string[]> = { ...(request.context ?? {}) };
   for (const [key, value] of Object.entries(request.principalTags ?? {})) {
@@ -32,6 +35,7 @@ export async function evaluateIdentityPolicy(policy: unknown, request: IamReques
       identityPolicies: [{ name: 'identity', policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
       request: {
         action: request.action,
         principal: request.principalArn,

@@ -75,6 +75,9 @@ export async function serveLocalCognito(options: LocalCognitoServerOptions): Pro
 
   const config = await loadConfig(ctx, new StormDBDataStoreFactory(dataDirectory));
   config.LambdaClient = { ...config.LambdaClient, endpoint: UNEMULATED_SERVICE_ENDPOINT };
+  // cognito-local makes e-mail the sign-in alias of every new pool by default. The stacks'
+  // pools have no alias, so the user name is the name given at creation, as on Cognito.
+  config.UserPoolDefaults = {};
   config.KMSConfig = { ...config.KMSConfig, endpoint: UNEMULATED_SERVICE_ENDPOINT };
   // The issuer needs the port, which is known only after listening. The token generator
   // reads this object on every token, so setting it after `listen` takes effect.

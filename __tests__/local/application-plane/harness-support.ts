@@ -38,8 +38,8 @@ export function harnessPolicies(): HarnessPolicies {
       ],
     },
     authorizerRole: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn('tenants') }] },
-    clientWriteAttributes: ['email', 'name'],
-    clientReadAttributes: ['email', 'email_verified', 'name', 'custom:tenantId', 'custom:tenantTier', 'custom:userRole'],
+    clientWriteAttributes: ['email', 'given_name', 'family_name'],
+    clientReadAttributes: ['email', 'email_verified', 'given_name', 'family_name', 'custom:tenantId', 'custom:tenantTier', 'custom:userRole'],
   };
 }
 
