@@ -1,0 +1,223 @@
+/**
+ * `tenantform tenants ...`: onboard, list, show, offboard, activate and deactivate tenants.
+ * Every change goes through the control plane's own handlers.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { FINAL_STATUSES, TenantRecord, TenantStatus } from '../../lambdas/shared/tenant';
+import { EXIT_FAILURE, EXIT_SUCCESS, OperationError, UsageError } from '../errors';
+import { renderTable, type OutputStreams } from '../output';
+import type { RunState } from '../program';
+import { renderTenant, renderTenantTable, summariseOutputs, tenantJson } from '../render/tenants';
+import { CommandContext, runCommand } from './command-context';
+
+/** Default number of tenants a batch onboards at the same time. */
+export const DEFAULT_CONCURRENCY = 4;
+/** Default time running tenants get to finish after Ctrl-C, in seconds. */
+const DEFAULT_INTERRUPT_GRACE_SECONDS = 120;
+
+interface OnboardOptions {
+  readonly name?: string;
+  readonly email?: string;
+  readonly tier?: string;
+  readonly file?: string;
+  readonly wait: boolean;
+  readonly concurrency: number;
+  readonly interruptGrace: number;
+}
+
+export function registerTenantCommands(program: Command, streams: OutputStreams, run: RunState): void {
+  const tenants = program.command('tenants').description('onboard, list and change tenants');
+
+  tenants
+    .command('onboard')
+    .description('register tenants and onboard them through the lifecycle state machines')
+    .option('--name <name>', 'tenant name, unique ignoring case')
+    .option('--email <email>', "email address of the tenant's first admin user")
+    .option('--tier <tier>', 'tier of the tenant, such as BASIC or PLATINUM')
+    .option('--file <file>', 'JSON file with an array of {"tenantName", "email", "tier"} objects; existing tenants are reported, failed ones retried')
+    .option('--no-wait', 'return once each tenant is registered instead of waiting for onboarding to finish')
+    .addOption(new Option('--concurrency <n>', 'tenants a --file batch onboards at the same time').argParser(positiveInteger).default(DEFAULT_CONCURRENCY))
+    .addOption(interruptGraceOption())
+    .option('--json', 'print the result as JSON on stdout')
+    .action((_options, command: Command) => runCommand<OnboardOptions>(command, streams, run, onboard));
+
+  tenants
+    .command('list')
+    .description('list tenants, newest first')
+    .option('--status <status>', 'only tenants in this status, such as ACTIVE or PROVISION_FAILED')
+    .option('--tier <tier>', 'only tenants of this tier')
+    .option('--json', 'print the tenants as JSON on stdout')
+    .action((_options, command: Command) => runCommand<{ status?: string; tier?: string }>(command, streams, run, list));
+
+  tenants
+    .command('show')
+    .description('show one tenant, with its outputs and the reason of a failure')
+    .argument('<tenant>', 'tenant id or name')
+    .option('--json', 'print the tenant as JSON on stdout')
+    .action((reference: string, _options, command: Command) => runCommand(command, streams, run, (context) => show(context, reference)));
+
+  const lifecycleCommands = [
+    {
+      name: 'offboard',
+      description: 'remove a tenant: its pooled data and users, or its silo stack; the record is kept as DELETED',
+      handler: 'tenants-delete',
+      expected: 'DELETED',
+    },
+    {
+      name: 'activate',
+      description: 'activate an INACTIVE tenant: enable its API key and users',
+      handler: 'tenants-activate',
+      expected: 'ACTIVE',
+    },
+    {
+      name: 'deactivate',
+      description: 'deactivate an ACTIVE tenant: disable its API key and users',
+      handler: 'tenants-deactivate',
+      expected: 'INACTIVE',
+    },
+  ] as const;
+  for (const lifecycle of lifecycleCommands) {
+    tenants
+      .command(lifecycle.name)
+      .description(lifecycle.description)
+      .argument('<tenant>', 'tenant id or name')
+      .option('--no-wait', 'return once the request is accepted instead of waiting for it to finish')
+      .addOption(interruptGraceOption())
+      .option('--json', 'print the tenant as JSON on stdout')
+      .action((reference: string, _options, command: Command) =>
+        runCommand<{ wait: boolean; interruptGrace: number }>(command, streams, run, async (context, options) => {
+          const before = await context.resolveTenant(reference);
+          const target = await context.target();
+          await target.prepareLifecycle();
+          await target.controlPlane.call(lifecycle.handler, { pathParameters: { tenantId: before.tenantId } });
+          context.output.progress(`${lifecycle.name} of tenant ${before.tenantName} (${before.tenantId}) requested`);
+          return finish(context, before.tenantId, {
+            wait: options.wait,
+            operation: lifecycle.name,
+            expected: lifecycle.expected,
+            before,
+            interruptGraceMs: options.interruptGrace * 1000,
+          });
+        }),
+      );
+  }
+}
+
+async function onboard(context: CommandContext, options: OnboardOptions): Promise<number> {
+  const single = options.name !== undefined || options.email !== undefined || options.tier !== undefined;
+  if (single && options.file !== undefined) {
+    throw new UsageError('give either --file or --name, --email and --tier, not both');
+  }
+  if (!single && options.file === undefined) {
+    throw new UsageError('give --name, --email and --tier for one tenant, or --file for a batch');
+  }
+  if (options.file !== undefined) {
+    const { onboardFile } = await import('../onboarding/onboard-file');
+    return onboardFile(context, options.file, options);
+  }
+
+  const request = {
+    ...(options.name !== undefined ? { tenantName: options.name } : {}),
+    ...(options.email !== undefined ? { email: options.email } : {}),
+    ...(options.tier !== undefined ? { tier: options.tier } : {}),
+  };
+  const target = await context.target();
+  const { registerTenant } = await import('../onboarding/onboard-tenant');
+  const tenant = await registerTenant(target, request);
+  context.output.progress(`registered tenant ${tenant.tenantName} as ${tenant.tenantId} (${tenant.tier}, ${tenant.model}); onboarding requested`);
+  return finish(context, tenant.tenantId, { wait: options.wait, operation: 'onboarding', expected: 'ACTIVE', interruptGraceMs: options.interruptGrace * 1000 });
+}
+
+interface FinishOptions {
+  readonly wait: boolean;
+  readonly operation: string;
+  /** Status the operation succeeds with. */
+  readonly expected: TenantStatus;
+  /** The record before the request; the wait ends only once the record has changed. */
+  readonly before?: TenantRecord;
+  readonly interruptGraceMs: number;
+}
+
+/**
+ * Prints the tenant once the operation is done, or at once with `wait` false. Returns exit
+ * code 1 when the tenant did not reach the expected status. The local engines run in this
+ * process, so without `wait` it still stays until the operation is done before it exits.
+ */
+async function finish(context: CommandContext, tenantId: string, options: FinishOptions): Promise<number> {
+  const target = await context.target();
+  const { waitWithInterrupts } = await import('../onboarding/interrupt');
+  const isDone = (tenant: TenantRecord) => FINAL_STATUSES.includes(tenant.status) && tenant.updatedAt !== options.before?.updatedAt;
+
+  if (!options.wait) {
+    const tenant = await target.getTenant(tenantId);
+    if (!tenant) {
+      throw new OperationError(`tenant ${tenantId} cannot be read back from the registry`, 'tenant');
+    }
+    context.output.result(tenantJson(tenant), () => renderTenant(tenant));
+    if (target.kind === 'local') {
+      context.output.progress('the local engines run inside this process, so it exits once the operation is done');
+      await waitWithInterrupts(context.output, target, tenantId, isDone, options.interruptGraceMs);
+    }
+    return EXIT_SUCCESS;
+  }
+
+  const { tenant } = await waitWithInterrupts(context.output, target, tenantId, isDone, options.interruptGraceMs);
+  context.output.result(tenantJson(tenant), () => renderTenant(tenant));
+  if (tenant.status !== options.expected) {
+    const reason = tenant.statusReason ?? (isDone(tenant) ? 'no reason was recorded' : 'the operation did not finish; see "tenantform executions list"');
+    context.output.error(`${options.operation} of tenant ${tenant.tenantId} ended ${tenant.status}, not ${options.expected}: ${reason}`);
+    return EXIT_FAILURE;
+  }
+  return EXIT_SUCCESS;
+}
+
+async function list(context: CommandContext, options: { status?: string; tier?: string }): Promise<void> {
+  const target = await context.target();
+  const tenants: TenantRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await target.controlPlane.call<{ tenants: TenantRecord[]; nextCursor?: string }>('tenants-list', {
+      query: { status: options.status, tier: options.tier, limit: '100', cursor },
+    });
+    tenants.push(...page.body.tenants);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+
+  context.output.result(tenants.map(tenantJson), () => renderTenantTable(tenants));
+}
+
+async function show(context: CommandContext, reference: string): Promise<void> {
+  const tenant = await context.resolveTenant(reference);
+  context.output.result(tenantJson(tenant), () => renderTenant(tenant));
+}
+
+/** Renders the summary table of a batch. */
+export function renderOutcomeTable(outcomes: ReadonlyArray<import('../onboarding/onboard-tenant').OnboardingOutcome>): string {
+  return renderTable(outcomes, [
+    { header: '#', value: (outcome) => String(outcome.index ?? '') },
+    { header: 'NAME', value: (outcome) => String(outcome.tenant?.tenantName ?? outcome.request.tenantName ?? '') },
+    { header: 'ID', value: (outcome) => outcome.tenant?.tenantId ?? '' },
+    { header: 'TIER', value: (outcome) => outcome.tenant?.tier ?? String(outcome.request.tier ?? '') },
+    { header: 'MODEL', value: (outcome) => outcome.tenant?.model ?? '' },
+    { header: 'STATUS', value: (outcome) => outcome.tenant?.status ?? '' },
+    { header: 'RESULT', value: (outcome) => outcome.result },
+    {
+      header: 'OUTPUTS / REASON',
+      value: (outcome) => (outcome.tenant?.status === 'ACTIVE' || outcome.tenant?.status === 'INACTIVE' ? summariseOutputs(outcome.tenant.outputs) : outcome.message ?? ''),
+    },
+  ]);
+}
+
+function interruptGraceOption(): Option {
+  return new Option('--interrupt-grace <seconds>', 'after Ctrl-C, seconds running operations get to finish before they are marked failed')
+    .argParser(positiveInteger)
+    .default(DEFAULT_INTERRUPT_GRACE_SECONDS);
+}
+
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1) {
+    throw new InvalidArgumentError(`"${value}" is not a whole number of at least 1.`);
+  }
+  return parsed;
+}

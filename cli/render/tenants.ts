@@ -1,0 +1,64 @@
+/** Text forms of tenants for `tenants list`, `tenants show` and the onboarding summary. */
+import type { TenantOutputs, TenantRecord } from '../../lambdas/shared/tenant';
+import { renderFields, renderTable } from '../output';
+
+/** The tenant as the CLI returns it with --json: the registry record without its index keys. */
+export function tenantJson(tenant: TenantRecord): Record<string, unknown> {
+  const { listPartition: _partition, tenantNameKey: _nameKey, ...view } = tenant;
+  return view;
+}
+
+export function renderTenantTable(tenants: readonly TenantRecord[]): string {
+  if (tenants.length === 0) {
+    return 'No tenants.';
+  }
+  return renderTable(tenants, [
+    { header: 'ID', value: (tenant) => tenant.tenantId },
+    { header: 'NAME', value: (tenant) => tenant.tenantName },
+    { header: 'TIER', value: (tenant) => tenant.tier },
+    { header: 'MODEL', value: (tenant) => tenant.model },
+    { header: 'STATUS', value: (tenant) => tenant.status },
+    { header: 'CREATED', value: (tenant) => tenant.createdAt.replace(/\.\d{3}Z$/, 'Z') },
+  ]);
+}
+
+export function renderTenant(tenant: TenantRecord): string {
+  const fields = renderFields([
+    ['ID', tenant.tenantId],
+    ['Name', tenant.tenantName],
+    ['Email', tenant.email],
+    ['Tier', tenant.tier],
+    ['Model', tenant.model],
+    ['Status', tenant.status],
+    ['Reason', tenant.statusReason],
+    ['Registration', tenant.tenantRegistrationId],
+    ['Template version', tenant.templateVersion],
+    ['Created', tenant.createdAt],
+    ['Updated', tenant.updatedAt],
+  ]);
+  const outputs = Object.entries(tenant.outputs ?? {}).filter(([, value]) => value !== undefined);
+  if (outputs.length === 0) {
+    return fields;
+  }
+  const outputLines = outputs.map(([name, value]) => `  ${name}: ${String(value)}`);
+  const note = tenant.outputs?.planned ? ['  (planned by the local sandbox with terraform plan; nothing was deployed)'] : [];
+  return [fields, 'Outputs:', ...outputLines, ...note].join('\n');
+}
+
+/** One-line summary of a tenant's outputs for tables: planned silo stacks say so. */
+export function summariseOutputs(outputs: TenantOutputs | undefined): string {
+  if (!outputs) {
+    return '';
+  }
+  const parts: string[] = [];
+  if (outputs.planned) {
+    parts.push('planned, not deployed');
+  }
+  for (const key of ['apiKeyId', 'userPoolId', 'apiUrl']) {
+    const value = outputs[key];
+    if (typeof value === 'string' && value !== '') {
+      parts.push(`${key}=${value}`);
+    }
+  }
+  return parts.join(', ');
+}
