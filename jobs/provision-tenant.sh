@@ -177,8 +177,8 @@ export_outputs_after_apply() {
 }
 
 export_outputs_of_plan() {
-  # output_changes has every output of the plan; after_unknown marks the values Terraform
-  # knows only after apply.
+  # output_changes lists every output of the plan, and after_unknown marks the values that
+  # stay unknown until apply.
   terraform -chdir="$1" show -json -no-color tenant.tfplan |
     jq --arg unknown "${KNOWN_AFTER_APPLY}" '
       (.output_changes // {})

@@ -8,7 +8,7 @@ const BUILDSPEC = path.resolve(__dirname, '..', '..', 'jobs', 'buildspec.yml');
 
 /**
  * Stand-ins for terraform and aws that log each call and capture the files the job writes,
- * so a test sees what the job would run without Terraform or AWS.
+ * so a test shows what the job would run without Terraform or AWS.
  */
 const FAKE_TERRAFORM = `#!/usr/bin/env bash
 set -euo pipefail

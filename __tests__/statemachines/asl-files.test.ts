@@ -27,7 +27,7 @@ function statesOf(file: string): Record<string, State> {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { States: Record<string, State> }).States;
 }
 
-/** Every `.$` path in a Parameters template, with its key. */
+/** Collects every `.$` path of a payload template, such as Parameters. */
 function pathsIn(template: unknown, found: string[] = []): string[] {
   if (Array.isArray(template)) {
     template.forEach((item) => pathsIn(item, found));
@@ -47,7 +47,7 @@ describe.each(FILES)('%s', (file) => {
   const text = fs.readFileSync(file, 'utf8');
   const states = statesOf(file);
 
-  // A placeholder is not an ARN, so the validator sees each file with local values in place.
+  // A placeholder is not an ARN, so the validator checks each file with local values in place.
   it('passes asl-validator', () => {
     const { isValid, errorsText } = aslValidator(JSON.parse(renderDefinition(text, DEFINITION_VALUES)), { checkArn: true, checkPaths: true });
     expect(errorsText('\n')).toBe('');

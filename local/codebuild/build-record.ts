@@ -75,6 +75,6 @@ export function parseExportFile(text: string): { Name: string; Value: string }[]
 /** Last `maxLines` non-empty lines of `text`, at most `maxChars` characters, keeping the end. */
 export function tailLines(text: string, maxLines = 20, maxChars = 3000): string {
   const lines = text.split('\n').map((line) => line.trimEnd());
-  const kept = lines.filter((line) => line.trim() !== '').slice(-maxLines).join('\n');
-  return kept.length > maxChars ? kept.slice(kept.length - maxChars) : kept;
+  const lastLines = lines.filter((line) => line.trim() !== '').slice(-maxLines).join('\n');
+  return lastLines.length > maxChars ? lastLines.slice(lastLines.length - maxChars) : lastLines;
 }

@@ -1,7 +1,7 @@
 /**
  * Runs the provisioning job (`jobs/provision-tenant.sh`) on this machine the way the
- * CodeBuild project runs it, for the local sandbox and for tests: one bash child process
- * per build, in local mode (`JOB_MODE=local`, so Terraform stops at plan), with the
+ * CodeBuild project runs it, for the local sandbox and for tests. Each build is one bash
+ * child process in local mode (`JOB_MODE=local`, so Terraform stops at plan), with the
  * environment of a `StartBuild` call. The combined output is streamed to a log file, and
  * the result is the `Build` that `startBuild.sync` would return.
  *
@@ -102,7 +102,7 @@ export async function runLocalBuild(parameters: StartBuildParameters, options: L
   const outcome = await runJob(scriptPath, environment, logFile, timeoutInMinutes * 60_000, options.signal);
   const endTime = new Date();
 
-  const status: Exclude<LocalBuildStatus, 'IN_PROGRESS'> = outcome.timedOut ? 'TIMED_OUT' : outcome.stopped ? 'STOPPED' : outcome.exitCode === 0 ? 'SUCCEEDED' : 'FAILED';
+  const status = buildStatus(outcome);
   const errorText = status === 'SUCCEEDED' ? '' : tailLines(outcome.stderr);
   const exported = status === 'SUCCEEDED' && fs.existsSync(exportFile) ? parseExportFile(fs.readFileSync(exportFile, 'utf8')) : [];
 
@@ -211,10 +211,30 @@ function runJob(scriptPath: string, env: Record<string, string>, logFile: string
   });
 }
 
+type FinalStatus = Exclude<LocalBuildStatus, 'IN_PROGRESS'>;
+
+/** Status code of the failed phase's context, as CodeBuild reports each final status. */
+const FAILURE_STATUS_CODES: Record<FinalStatus, string> = {
+  SUCCEEDED: '',
+  FAILED: 'COMMAND_EXECUTION_ERROR',
+  TIMED_OUT: 'BUILD_TIMED_OUT',
+  STOPPED: 'BUILD_STOPPED',
+};
+
+function buildStatus(outcome: JobOutcome): FinalStatus {
+  if (outcome.timedOut) {
+    return 'TIMED_OUT';
+  }
+  if (outcome.stopped) {
+    return 'STOPPED';
+  }
+  return outcome.exitCode === 0 ? 'SUCCEEDED' : 'FAILED';
+}
+
 function buildPhases(
   start: Date,
   end: Date,
-  status: Exclude<LocalBuildStatus, 'IN_PROGRESS'>,
+  status: FinalStatus,
   exitCode: number | null,
   errorText: string,
   scriptName: string,
@@ -225,7 +245,7 @@ function buildPhases(
       ? []
       : [
           {
-            StatusCode: status === 'TIMED_OUT' ? 'BUILD_TIMED_OUT' : status === 'STOPPED' ? 'BUILD_STOPPED' : 'COMMAND_EXECUTION_ERROR',
+            StatusCode: FAILURE_STATUS_CODES[status],
             Message: `Error while executing command: bash ${scriptName}. Reason: ${exitCode === null ? 'stopped' : `exit status ${exitCode}`}${errorText ? `\n${errorText}` : ''}`,
           },
         ];

@@ -1,8 +1,8 @@
 /**
  * Runs a state machine of `statemachines/` on this machine with aws-local-stepfunctions
- * 3.0.0: placeholders get local values, every Task is bound to a local implementation of
- * its resource (see `task-bindings.ts`), and the execution is recorded as the Step
- * Functions console shows it. The caller stores the record; nothing is written here.
+ * 3.0.0. Placeholders get local values, and every Task is bound to a local implementation
+ * of its resource (see `task-bindings.ts`). The execution is recorded as the Step Functions
+ * console shows it, and the caller stores the record, because nothing is written here.
  *
  * Differences from Step Functions: executions run in this process and end with it; the
  * context object has `Execution` (Id, Name, StartTime, Input) and `StateMachine` only;
@@ -63,7 +63,10 @@ export class LocalStateMachine {
     this.stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${options.name}`;
   }
 
-  /** Runs one execution to its end and returns its record; it never throws for a failed execution. */
+  /**
+   * Runs one execution to its end and returns its record. A failed, timed-out or aborted
+   * execution is reported in the record's status; only an error of the runner itself throws.
+   */
   async run(input: unknown, options: StartExecutionOptions = {}): Promise<ExecutionRecord> {
     const name = options.name ?? randomUUID();
     const { region, accountId } = this.options.values;

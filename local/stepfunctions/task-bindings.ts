@@ -2,15 +2,15 @@
  * Binds every Task state of a definition (Map and Parallel states included) to a local
  * implementation of its resource, with results and errors shaped as Step Functions
  * reports them:
- * - a catalog handler's Lambda ARN runs the handler in-process; a thrown error keeps its
- *   name as the error, and the cause is Lambda's JSON error object;
- * - `events:putEvents` calls a caller-supplied bus function; a rejected entry fails the
- *   task with `EventBridge.FailedEntry`;
+ * - A catalog handler's Lambda ARN runs the handler in-process. A thrown error keeps its
+ *   name as the error, and the cause is Lambda's JSON error object.
+ * - `events:putEvents` calls a caller-supplied bus function. A rejected entry fails the
+ *   task with `EventBridge.FailedEntry`.
  * - `codebuild:startBuild.sync` runs the local CodeBuild runner (or a caller-supplied
- *   function) and returns `{ Build }`; a failed build fails with `States.TaskFailed` and
- *   the build as JSON in the cause;
- * - `aws-sdk:ssm:getParameter` calls SSM through the SDK client (AWS_ENDPOINT_URL_SSM
- *   points it at the local emulator); errors are named `Ssm.<Name>Exception`.
+ *   function) and returns `{ Build }`. A failed build fails with `States.TaskFailed`, and
+ *   the cause is the build as JSON.
+ * - `aws-sdk:ssm:getParameter` calls SSM through the SDK client, which
+ *   AWS_ENDPOINT_URL_SSM points at the local emulator. Errors are named `Ssm.<Name>Exception`.
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ALL_HANDLERS, HandlerId } from '../../lambdas/catalog';
@@ -65,7 +65,7 @@ interface TaskState {
 
 const LAMBDA_ARN = /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)$/;
 
-/** Every Task state of a definition, including those inside Map and Parallel states. */
+/** Lists every Task state of a definition, including those inside Map and Parallel states. */
 export function taskStatesOf(definition: Record<string, unknown>): TaskState[] {
   const tasks: TaskState[] = [];
   const visit = (machine: unknown) => {

@@ -1,9 +1,9 @@
 /**
- * Runs the lifecycle state machines end to end in tests: the local engines of
- * `lifecycle-engines.ts`, the local Step Functions runner bound to them, and the registry
- * updater (`registry-update`) as the bus consumer of the result events, as the control
- * plane's rules deliver them. Executions are started directly with the event a rule would
- * deliver, so a test controls duplicates and ordering.
+ * Runs the lifecycle state machines end to end in tests. It combines the local engines of
+ * `lifecycle-engines.ts` with the local Step Functions runner bound to them. The registry
+ * updater (`registry-update`) consumes the result events from the bus, through the control
+ * plane's rules. Executions start directly with the event a rule would deliver, so a test
+ * controls duplicates and ordering.
  */
 import * as path from 'path';
 import { controlPlaneRules } from '../../../local/eventbridge/consumer-rules';

@@ -2,7 +2,7 @@
  * First state of every failure path: turns the error that a Catch stored at `$.error` into
  * the detail of the failure event, with a reason a person can act on. The cause of a
  * Lambda error is Lambda's JSON error object, and the cause of a failed
- * `codebuild:startBuild.sync` is the JSON of the failed build; both are reduced to their
+ * `codebuild:startBuild.sync` is the JSON of the failed build. Both are reduced to their
  * messages. The handler only reads its input, so it fails only if Lambda itself does.
  */
 import type { Context } from 'aws-lambda';

@@ -23,7 +23,7 @@ const inputSchema = z.object({
   executionId: executionIdSchema,
 });
 
-/** What the offboarding machine needs from the registry record. */
+/** Fields of the registry record that the offboarding machine reads. */
 export interface OffboardingTenant {
   readonly tenantId: string;
   readonly tenantRegistrationId: string;
@@ -75,6 +75,8 @@ async function claim(tenantId: string, claimKey: string, executionId: string): P
         TableName: tenantsTableName(),
         Key: { tenantId },
         UpdateExpression: 'SET #eventId = :eventId, #execution = :execution, #updatedAt = :now',
+        // NOTE: a different event id may claim a tenant that another execution still
+        // offboards; the DELETE API emits one request per move to DEPROVISIONING.
         ConditionExpression:
           'attribute_exists(#tenantId) AND #status = :deprovisioning AND ' +
           '(attribute_not_exists(#eventId) OR #eventId <> :eventId OR #execution = :execution)',

@@ -1,10 +1,10 @@
 /**
  * Turns the CodeBuild `Build` that `startBuild.sync` returns into tenant outputs. The
  * provisioning job exports each Terraform output of the tenant template as a variable
- * named in `jobs/buildspec.yml` (`TENANT_API_URL`, ...); this handler maps them to the
+ * named in `jobs/buildspec.yml`, such as `TENANT_API_URL`. This handler maps them to the
  * registry's output names and checks that a deployed silo stack returned what a tenant
  * needs. A job of the local sandbox stops at `terraform plan` and exports
- * `TENANT_PLANNED=true`; its outputs that Terraform knows only after apply stay marked so.
+ * `TENANT_PLANNED=true`, and its outputs that stay unknown until apply keep that mark.
  */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
@@ -27,7 +27,7 @@ export const JOB_OUTPUT_VARIABLES = {
 /** Outputs a deployed silo stack must return. */
 const REQUIRED_OUTPUTS = ['apiUrl', 'userPoolId', 'userPoolClientId'] as const;
 
-/** Value the local job writes for an output that Terraform knows only after apply. */
+/** Value the local job writes for an output that stays unknown until apply. */
 export const KNOWN_AFTER_APPLY = '(known after apply)';
 
 const inputSchema = z.object({
@@ -85,7 +85,7 @@ export const handler = async (input: unknown, context?: Context): Promise<SiloTe
       throw new JobOutputsError(problem);
     }
     // NOTE: a planned stack cannot be used anyway, so the local sandbox goes on and only
-    // reports the template's missing outputs; a deployed stack fails here.
+    // logs the template's missing outputs. A deployed stack fails here.
     logger.warn('planned tenant stack lacks outputs', { problem });
   }
   if (!planned) {

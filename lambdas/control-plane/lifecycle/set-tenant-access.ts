@@ -2,8 +2,11 @@
  * Enables (activate) or disables (deactivate) a tenant's access: its API key, through
  * UpdateApiKey on `/enabled`, and each of its users, through AdminEnableUser or
  * AdminDisableUser. A pooled tenant's users are the members of its group in the pooled
- * user pool; a silo tenant's users are every user of its own pool, named in the outputs
- * the registry stored at provisioning. Both calls are idempotent, so a retry is safe.
+ * user pool. A silo tenant's users are every user of its own pool, which the outputs
+ * stored at provisioning name. Both calls are idempotent, so a retry is safe.
+ *
+ * NOTE: requests are not ordered, so if a deactivate and an activate of one tenant arrive
+ * out of order, the execution that finishes last decides the tenant's access.
  */
 import type { Context } from 'aws-lambda';
 import { UserType } from '@aws-sdk/client-cognito-identity-provider';
@@ -29,7 +32,7 @@ export interface SetAccessResult {
   /** Id of the key changed, or `null` when the tenant has none. */
   readonly apiKeyId: string | null;
   readonly usersChanged: number;
-  /** Why nothing was changed, for a silo tenant whose stack was only planned. */
+  /** Reason nothing was changed, for a silo tenant whose stack was only planned. */
   readonly skipped?: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The tenant's users in Cognito. In the pooled user pool a tenant's users are the members
- * of group `tenant-<tenantId>`; a silo tenant has a user pool of its own, so every user of
+ * of group `tenant-<tenantId>`. A silo tenant has a user pool of its own, so every user of
  * that pool belongs to it.
  */
 import {

@@ -3,7 +3,7 @@
  * the execution against the detail schema of its detail type and returns the request the
  * later states read. The state machine passes the whole event, so a missing field becomes
  * an `InvalidEventError` that the machine catches and reports in a failure event, instead
- * of a JSONPath runtime error that no Catch sees.
+ * of a JSONPath runtime error that no Catch can handle.
  */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';

@@ -219,10 +219,10 @@ describe('lifecycle-deprovision-pool', () => {
       new QueryCommand({ TableName: TABLES.products, KeyConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': tenantId } }),
     );
     expect(remaining.Items).toHaveLength(0);
-    const kept = await engines.documents.send(
+    const bystanderProducts = await engines.documents.send(
       new QueryCommand({ TableName: TABLES.products, KeyConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': bystander } }),
     );
-    expect(kept.Items).toHaveLength(3);
+    expect(bystanderProducts.Items).toHaveLength(3);
     expect(await keysNamed(`${PREFIX}-${tenantId}`)).toHaveLength(0);
     expect(await keysNamed(`${PREFIX}-${bystander}`)).toHaveLength(1);
     await expect(

@@ -1,9 +1,10 @@
 /**
- * The local engines that the lifecycle handlers and state machines run against in tests:
- * dynalite with the registry and pooled tables, the local API Gateway with one usage plan
- * per pooled tier, the local SSM with the application-plane parameters, cognito-local with
- * the pooled user pool, and the local event bus behind an EventBridge endpoint. Every
- * engine listens on 127.0.0.1, and the handler environment points the SDK clients at them.
+ * The local engines that the lifecycle handlers and state machines run against in tests.
+ * They are dynalite with the registry and pooled tables, the local API Gateway with one
+ * usage plan per pooled tier, and the local SSM with the application-plane parameters.
+ * cognito-local holds the pooled user pool, and the local event bus sits behind an
+ * EventBridge endpoint. Every engine listens on 127.0.0.1, and the handler environment
+ * points the SDK clients at them.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -115,7 +116,7 @@ export async function startLifecycleEngines(options: EngineOptions = {}): Promis
   const cognitoClient = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: REGION, credentials });
   const pool = await cognitoClient.send(new CreateUserPoolCommand({ PoolName: `${PREFIX}-pooled-users` }));
   const pooledUserPoolId = pool.UserPool!.Id!;
-  // NOTE: cognito-local 5.3.0 answers GetGroup and ListUsersInGroup with HTTP 500 and an
+  // NOTE: cognito-local 5.3.0 fails GetGroup and ListUsersInGroup with HTTP 500 and an
   // empty body while a pool has no group at all, instead of ResourceNotFoundException.
   // A group that no tenant uses keeps the pool out of that state.
   await cognitoClient.send(new CreateGroupCommand({ UserPoolId: pooledUserPoolId, GroupName: 'platform-operators' }));
@@ -177,7 +178,7 @@ export async function startLifecycleEngines(options: EngineOptions = {}): Promis
 
 let tenantCounter = 0;
 
-/** A new tenant id matching `^[a-z0-9]{4,20}$`, unique within the test run. */
+/** Returns a new tenant id matching `^[a-z0-9]{4,20}$`, unique within the test run. */
 export function newTenantId(): string {
   tenantCounter += 1;
   return `t${Date.now().toString(36)}${tenantCounter}`.slice(0, 20);
@@ -216,7 +217,7 @@ export async function readTenant(engines: LifecycleEngines, tenantId: string): P
   return result.Item as TenantRecord | undefined;
 }
 
-/** An EventBridge event as a rule delivers it to a state machine. */
+/** Builds an EventBridge event as a rule delivers it to a state machine. */
 export function busEvent(detailType: string, detail: Record<string, unknown>, source = CONTROL_PLANE_SOURCE): Record<string, unknown> {
   return {
     version: '0',
