@@ -34,6 +34,7 @@ import { DynamoDbIamGateway, startDynamoDbIamGateway } from './dynamodb-iam-gate
 import { LocalCognito, startLocalCognito } from './local-cognito';
 import { LocalRestApi, startLocalRestApi } from './local-rest-api';
 import { UsagePlanThrottle } from './usage-plan-throttle';
+import { stackPolicies } from './harness-policies';
 import type { TenantRole } from '../../lambdas/application-plane/shared/routes';
 
 export interface HarnessPolicies {
@@ -49,7 +50,8 @@ export interface HarnessPolicies {
 
 export interface HarnessOptions {
   readonly config: PlatformConfig;
-  readonly policies: HarnessPolicies;
+  /** @default the application-plane stack's policies, from `stackPolicies` */
+  readonly policies?: HarnessPolicies;
   /** Seconds the authorizer caches tenant status; the handler's default (30) when unset. */
   readonly tenantStatusCacheSeconds?: number;
   readonly authorizerCacheSeconds?: number;
@@ -94,6 +96,7 @@ const FUNCTION_ACCESS_KEY_ID = 'function-role';
 
 export async function startApplicationPlaneHarness(options: HarnessOptions): Promise<ApplicationPlaneHarness> {
   const { config } = options;
+  const policies = options.policies ?? stackPolicies(config);
   const region = config.region;
   const adminCredentials = { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAccessKey: 'local' };
   const tables = {
@@ -141,10 +144,10 @@ export async function startApplicationPlaneHarness(options: HarnessOptions): Pro
       region,
       accountId: config.accountId,
       sessionOf: (accessKeyId) => sts.sessionOf(accessKeyId),
-      scopedRolePolicy: options.policies.scopedRole,
+      scopedRolePolicy: policies.scopedRole,
       functionRole: {
         accessKeyId: FUNCTION_ACCESS_KEY_ID,
-        policy: options.policies.authorizerRole,
+        policy: policies.authorizerRole,
         roleArn: `arn:aws:sts::${config.accountId}:assumed-role/${config.prefix}-authorizer-role/${config.prefix}-authorizer`,
       },
       adminAccessKeyIds: [ADMIN_ACCESS_KEY_ID],
@@ -157,6 +160,10 @@ export async function startApplicationPlaneHarness(options: HarnessOptions): Pro
       new CreateUserPoolCommand({
         PoolName: `${config.prefix}-application-plane`,
         Schema: ['tenantId', 'tenantTier', 'userRole'].map((name) => ({ Name: name, AttributeDataType: 'String', Mutable: true })),
+        // The password policy of the stack's pool.
+        Policies: {
+          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7 },
+        },
       }),
     );
     const userPoolId = pool.UserPool?.Id as string;
@@ -165,8 +172,13 @@ export async function startApplicationPlaneHarness(options: HarnessOptions): Pro
         UserPoolId: userPoolId,
         ClientName: `${config.prefix}-application-plane`,
         ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        WriteAttributes: [...options.policies.clientWriteAttributes],
-        ReadAttributes: [...options.policies.clientReadAttributes],
+        WriteAttributes: [...policies.clientWriteAttributes],
+        ReadAttributes: [...policies.clientReadAttributes],
+        // The token lifetimes of the stack's app client.
+        IdTokenValidity: 60,
+        AccessTokenValidity: 60,
+        RefreshTokenValidity: 30,
+        TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'days' },
       }),
     );
     const userPoolClientId = client.UserPoolClient?.ClientId as string;

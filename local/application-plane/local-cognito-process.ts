@@ -1,8 +1,10 @@
 /**
  * Entry point of the child process that runs cognito-local for `startLocalCognito`. It
- * reads its options from the first argument, serves, reports its endpoint over the IPC
- * channel, and exits when the channel closes, so it never outlives its parent.
+ * reads its options from the first argument, serves, and reports its endpoint over the IPC
+ * channel. When the channel closes, because the parent stopped it or died, it deletes its
+ * data folder and exits, so it never outlives its parent.
  */
+import * as fs from 'fs';
 import { LocalCognitoServerOptions, serveLocalCognito } from './local-cognito-server';
 
 const options = JSON.parse(process.argv[process.argv.length - 1]) as LocalCognitoServerOptions;
@@ -15,4 +17,7 @@ serveLocalCognito(options).then(
   },
 );
 
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  fs.rmSync(options.dataDirectory, { recursive: true, force: true });
+  process.exit(0);
+});

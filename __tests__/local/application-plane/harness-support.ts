@@ -5,42 +5,14 @@
  */
 import { buildPlatformConfig, PlatformConfig } from '../../../config/platform-config';
 import { ApplicationPlaneHarness, HarnessPolicies, startApplicationPlaneHarness } from '../../../local/application-plane/harness';
+import { stackPolicies } from '../../../local/application-plane/harness-policies';
 import type { TenantRole } from '../../../lambdas/application-plane/shared/routes';
 
 export const HARNESS_CONFIG: PlatformConfig = buildPlatformConfig({ prefix: 'tfharness' });
 
-const tableArn = (name: string) => `arn:aws:dynamodb:${HARNESS_CONFIG.region}:${HARNESS_CONFIG.accountId}:table/${HARNESS_CONFIG.prefix}-${name}`;
-
-/** The policies and app client attributes of the application-plane stack, with table ARNs resolved. */
+/** The policies and app client attributes the harness enforces: the stack's, with table ARNs resolved. */
 export function harnessPolicies(): HarnessPolicies {
-  return {
-    scopedRole: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: [
-            'dynamodb:GetItem',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:Query',
-            'dynamodb:BatchGetItem',
-            'dynamodb:BatchWriteItem',
-            'dynamodb:ConditionCheckItem',
-          ],
-          Resource: [tableArn('products'), tableArn('orders')],
-          Condition: {
-            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['${aws:PrincipalTag/TenantId}', '${aws:PrincipalTag/TenantId}#*'] },
-            Null: { 'dynamodb:LeadingKeys': 'false' },
-          },
-        },
-      ],
-    },
-    authorizerRole: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn('tenants') }] },
-    clientWriteAttributes: ['email', 'given_name', 'family_name'],
-    clientReadAttributes: ['email', 'email_verified', 'given_name', 'family_name', 'custom:tenantId', 'custom:tenantTier', 'custom:userRole'],
-  };
+  return stackPolicies(HARNESS_CONFIG);
 }
 
 export async function startHarness(options: { tenantStatusCacheSeconds?: number; throttleClock?: () => number } = {}): Promise<ApplicationPlaneHarness> {

@@ -76,12 +76,6 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
   return undefined;
 }
 
-/** True when some route serves `path` with a method other than the one requested. */
-export function pathHasRoutes(path: string): boolean {
-  const segments = splitPath(path);
-  return segments !== undefined && APPLICATION_ROUTES.some((route) => matchTemplate(splitPath(route.resourcePath) ?? [], segments));
-}
-
 function splitPath(path: string): string[] | undefined {
   const trimmed = path.replace(/\/+$/, '');
   const parts = trimmed.split('/').slice(1);
