@@ -51,7 +51,11 @@ afterEach(async () => {
 });
 
 const call = (method: string, path: string, headers: Record<string, string> = { authorization: 'Bearer token' }) =>
-  fetch(`${api.url}${path}`, { method, headers }).then(async (response) => ({ status: response.status, headers: response.headers, body: await response.json().catch(() => undefined) }));
+  fetch(`${api.url}${path}`, { method, headers }).then(async (response) => ({
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json().catch(() => undefined)) as any,
+  }));
 
 describe('local REST API', () => {
   test('routes to the handler with the authorizer context', async () => {
