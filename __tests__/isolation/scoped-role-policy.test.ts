@@ -90,7 +90,7 @@ describe('tenant-scoped role of the pooled stack', () => {
   }
 
   test('catches the prefix defect of an id-star pattern', async () => {
-    // A policy that allows `<tenant id>*`, as the reference solution's did, lets `ab` reach `abc`.
+    // A policy that allows `<tenant id>*` lets `ab` reach `abc`; the simulator must tell the two apart.
     const flawed = JSON.parse(JSON.stringify(scopedPolicy).replace('"${aws:PrincipalTag/TenantId}#*"', '"${aws:PrincipalTag/TenantId}*"'));
     expect(await asTenant(flawed, 'GetItem', PRODUCTS, ['abc'])).toBe('Allowed');
     expect(await asTenant(scopedPolicy, 'GetItem', PRODUCTS, ['abc'])).not.toBe('Allowed');

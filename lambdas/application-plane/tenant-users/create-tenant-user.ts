@@ -65,6 +65,7 @@ export const handler = tenantApiHandler('tenant-user-create', async ({ event, te
     }
   } catch (error) {
     // A user outside the tenant's group would be invisible to the tenant admin, so undo the creation.
+    // NOTE: if this delete fails too, the user stays in the pool outside its groups until an operator removes it.
     logger.error('adding the new user to its groups failed; deleting the user', { userName, groups, error: error as Error });
     await cognitoClient().send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: userName }));
     throw error;
