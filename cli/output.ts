@@ -73,7 +73,9 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 export function renderFields(fields: ReadonlyArray<readonly [string, string | undefined]>): string {
   const present = fields.filter((field): field is readonly [string, string] => field[1] !== undefined && field[1] !== '');
   const width = Math.max(0, ...present.map(([label]) => label.length));
-  return present.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n');
+  // Lines after the first of a multi-line value, such as a Terraform error, stay under the value column.
+  const indent = ' '.repeat(width + 2);
+  return present.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value.split('\n').join(`\n${indent}`)}`).join('\n');
 }
 
 function singleLine(value: string): string {

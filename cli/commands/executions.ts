@@ -75,6 +75,14 @@ export function renderExecutionTable(executions: readonly ExecutionSummary[]): s
   ]);
 }
 
+/** Longest error shown in the state table; `--json` has the whole cause. */
+const MAX_ERROR_LENGTH = 160;
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_ERROR_LENGTH ? `${line.slice(0, MAX_ERROR_LENGTH - 3)}...` : line;
+}
+
 export function renderExecution(execution: ExecutionView): string {
   const header = renderFields([
     ['Execution', execution.name],
@@ -95,7 +103,7 @@ export function renderExecution(execution: ExecutionView): string {
     { header: 'STARTED', value: (state) => state.enteredAt.slice(11, 23) },
     { header: 'DURATION', value: (state) => (state.durationMs === undefined ? '' : formatDuration(state.durationMs)) },
     { header: 'STATUS', value: (state) => (state.attempts && state.attempts > 1 ? `${state.status} (${state.attempts} attempts)` : state.status) },
-    { header: 'ERROR', value: (state) => [state.error, state.cause].filter(Boolean).join(': ') },
+    { header: 'ERROR', value: (state) => shorten([state.error, state.cause].filter(Boolean).join(': ')) },
   ]);
   return `${header}\n\n${states}`;
 }

@@ -38,8 +38,8 @@ export async function onboardFile(context: CommandContext, file: string, options
   const summary = summarise(batch.outcomes, options.wait);
   output.progress(
     `${summary.succeeded} of ${summary.total} tenants ${options.wait ? 'active' : 'accepted'} (${summary.created} created, ${summary.existing} existing, ` +
-      `${summary.retried} retried); ${summary.failed} failed in ${formatDuration(batch.durationMs)}` +
-      (batch.interrupted ? '; the batch was interrupted, run it again to onboard the rest' : ''),
+      `${summary.retried} retried), ${summary.failed - summary.interrupted} failed, ${summary.interrupted} interrupted, in ${formatDuration(batch.durationMs)}` +
+      (batch.interrupted ? '; the batch was interrupted, so run it again to onboard the rest' : ''),
   );
   if (summary.existing > 0 && summary.created === 0 && summary.retried === 0 && summary.failed === 0) {
     output.progress('every tenant in the file exists already; nothing was onboarded twice');

@@ -73,11 +73,21 @@ export class BatchProgress {
   }
 }
 
+/** One line about a finished entry, such as `Acme (BASIC, pool): ACTIVE in 1.2 s (created)`. */
 export function describeOutcome(outcome: OnboardingOutcome): string {
   const name = typeof outcome.request.tenantName === 'string' ? outcome.request.tenantName : `entry ${outcome.index ?? ''}`.trim();
+  const detail = outcome.message ? `: ${shorten(outcome.message)}` : '';
   const tenant = outcome.tenant;
-  const where = tenant ? ` (${tenant.tier}, ${tenant.model})` : '';
-  const status = tenant ? tenant.status : outcome.result.toUpperCase();
-  const detail = outcome.message ? `: ${outcome.message}` : '';
-  return `${name}${where} ${outcome.result}, ${status} in ${formatDuration(outcome.durationMs)}${detail}`;
+  if (!tenant) {
+    return `${name}: ${outcome.result}${detail}`;
+  }
+  return `${name} (${tenant.tier}, ${tenant.model}): ${tenant.status} in ${formatDuration(outcome.durationMs)} (${outcome.result})${detail}`;
+}
+
+/** Longest message shown in a progress line; `tenants show` prints the whole reason. */
+const MAX_MESSAGE_LENGTH = 240;
+
+function shorten(message: string): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : line;
 }
