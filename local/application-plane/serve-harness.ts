@@ -1,7 +1,7 @@
 /**
- * Serves the application-plane harness until Ctrl-C, with two demo tenants of tier BASIC
- * (`demoalpha` and `demobeta`), each with a TenantAdmin and a TenantUser, and prints the
- * API URL and the users' ID tokens, so the API can be tried with curl:
+ * Serves the application-plane harness until Ctrl-C. It onboards two demo tenants of tier
+ * BASIC (`demoalpha` and `demobeta`), each with a TenantAdmin and a TenantUser, and prints
+ * the API URL and the users' ID tokens, so the API can be tried with curl:
  *
  *   npx ts-node --transpile-only local/application-plane/serve-harness.ts
  *   curl -H "Authorization: Bearer $TOKEN" <url>/products

@@ -5,10 +5,10 @@
  * may call the route. It then allows the request with the tenant's API key as
  * `usageIdentifierKey` and tenant-scoped credentials in the context.
  *
- * A bad token throws `Unauthorized`, which API Gateway answers with 401. Every other refusal
+ * A bad token throws `Unauthorized`, for which API Gateway returns 401. Every other refusal
  * (unknown tier or role, inactive tenant, route not allowed to the role) is a Deny policy,
- * which API Gateway answers with 403. Only faults of ours (registry, STS or JWKS failures)
- * throw other errors, which API Gateway answers with 500.
+ * for which API Gateway returns 403. Only faults of ours (registry, STS or JWKS failures)
+ * throw other errors, for which API Gateway returns 500.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';

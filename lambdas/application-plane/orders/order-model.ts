@@ -36,7 +36,7 @@ export interface OrderLine {
   readonly lineTotalCents: bigint;
 }
 
-/** Validates `{items: [{productId, quantity}], note?}`; each error names the exact field. */
+/** Validates `{items: [{productId, quantity}], note?}`. Each error names the exact field, such as `items[2].quantity`. */
 export function parseOrderInput(body: Record<string, unknown>): OrderInput {
   rejectUnknownFields(body, ORDER_FIELDS);
   const items = body.items;

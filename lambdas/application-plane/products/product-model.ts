@@ -63,7 +63,7 @@ export function itemIdParameter(event: APIGatewayProxyEvent, name: string): stri
   return id;
 }
 
-/** The price as a DynamoDB number that keeps the exact decimal. */
+/** Converts cents to a DynamoDB number that keeps the exact decimal, such as `19.90`. */
 export function storedPrice(cents: bigint): NumberValue {
   return NumberValue.from(formatCents(cents));
 }

@@ -40,7 +40,7 @@ export function serviceSettings(): ServiceSettings {
   return { model, siloTenantId: requireEnv(APP_ENV.tenantId) };
 }
 
-/** The tiers this stack serves: the pooled tiers for the pool, the silo tiers for a silo. */
+/** Returns the tiers this stack serves: the pooled tiers for the pool, the silo tiers for a silo. */
 export function servedTiers(model: TenantModel): TierModel[] {
   return configuredTiers().filter((tier) => tier.model === model);
 }

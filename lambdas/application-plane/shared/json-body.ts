@@ -51,9 +51,9 @@ export function headerValue(headers: Record<string, string | undefined> | null |
   if (!headers) {
     return undefined;
   }
-  const wanted = name.toLowerCase();
+  const expected = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted) {
+    if (key.toLowerCase() === expected) {
       return value;
     }
   }

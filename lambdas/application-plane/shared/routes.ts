@@ -45,7 +45,7 @@ export const APPLICATION_ROUTES: readonly ApplicationRoute[] = [
   { method: 'POST', resourcePath: '/users/{userName}/enable', handler: 'tenant-user-enable', roles: ADMIN_ONLY },
 ];
 
-/** The route for `method` on the resource path template `resourcePath`, if any. */
+/** Finds the route for `method` on the resource path template `resourcePath`, such as `/products/{productId}`. */
 export function findRoute(method: string, resourcePath: string): ApplicationRoute | undefined {
   return APPLICATION_ROUTES.find((route) => route.method === method && route.resourcePath === resourcePath);
 }

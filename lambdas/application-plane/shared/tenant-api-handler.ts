@@ -1,7 +1,7 @@
 /**
- * The frame of every application-plane service handler: it reads the tenant context,
- * appends `tenantId`, `tenantTier` and the request id to every log line of the request,
- * records metrics with a `tenantId` dimension and annotates the trace, maps `HttpError`s
+ * The frame of every application-plane service handler. It reads the tenant context and
+ * appends `tenantId`, `tenantTier` and the request id to every log line of the request. It
+ * records metrics with a `tenantId` dimension and annotates the trace. It maps `HttpError`s
  * to their `{message, field}` responses, and clears the per-request keys afterwards.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
