@@ -121,16 +121,18 @@ export const CONTROL_PLANE_PERMISSIONS: Readonly<Record<string, StatementBuilder
   ),
   'tenants-list': listTenants,
   'tenants-get': readTenant,
+  // A tier change moves the tenant's API key to the new tier's usage plan.
   'tenants-update': combine(
     changeTenant,
     readApplicationPlaneSettings,
-    tenantApiKeys(['POST', 'DELETE'], ['/usageplans/*/keys', '/usageplans/*/keys/*']),
+    tenantApiKeys(['GET', 'POST', 'DELETE'], ['/usageplans/*/keys', '/usageplans/*/keys/*']),
   ),
   'tenants-delete': combine(changeTenant, publishEvents),
   'tenants-activate': combine(changeTenant, publishEvents),
   'tenants-deactivate': combine(changeTenant, publishEvents),
   'users-create': combine(
-    controlPlaneUsers(['AdminCreateUser', 'AdminAddUserToGroup', 'AdminGetUser', 'AdminListGroupsForUser']),
+    // AdminDeleteUser undoes a creation whose group membership failed.
+    controlPlaneUsers(['AdminCreateUser', 'AdminAddUserToGroup', 'AdminDeleteUser', 'AdminGetUser', 'AdminListGroupsForUser']),
     publishEvents,
   ),
   'users-list': controlPlaneUsers(['ListUsers', 'AdminListGroupsForUser']),
@@ -145,10 +147,16 @@ export const CONTROL_PLANE_PERMISSIONS: Readonly<Record<string, StatementBuilder
   'users-disable': controlPlaneUsers(['AdminGetUser', 'AdminDisableUser']),
   'users-enable': controlPlaneUsers(['AdminGetUser', 'AdminEnableUser']),
   'users-delete': combine(controlPlaneUsers(['AdminGetUser', 'AdminListGroupsForUser', 'AdminDeleteUser']), publishEvents),
-  'registry-update': changeTenant,
-  'tenant-config-get': ({ tenantsTable, tenantNamesTable }) => [
-    { sid: 'ReadTenants', actions: ['dynamodb:GetItem'], resources: [tenantsTable.arn, tenantNamesTable.arn] },
-  ],
+  // Releases the name reservation of a tenant whose onboarding failed or that was deleted.
+  'registry-update': combine(changeTenant, ({ tenantNamesTable }) => [
+    { sid: 'ReleaseTenantNames', actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem'], resources: [tenantNamesTable.arn] },
+  ]),
+  'tenant-config-get': combine(
+    ({ tenantsTable, tenantNamesTable }) => [
+      { sid: 'ReadTenants', actions: ['dynamodb:GetItem'], resources: [tenantsTable.arn, tenantNamesTable.arn] },
+    ],
+    readApplicationPlaneSettings,
+  ),
   'lifecycle-validate-event': () => [],
   'lifecycle-transition': changeTenant,
   'lifecycle-claim-offboarding': changeTenant,
