@@ -217,6 +217,17 @@ describe('tenantform CLI on the local target', () => {
     expect(result.stderr).toMatch(/error|Usage/);
   });
 
+  test('aws target without settings exits 1', async () => {
+    const result = await runCli(['--target', 'aws', '--aws-config', path.join(stateDir, 'missing.json'), 'tenants', 'list'], {
+      ...env,
+      // Nothing may reach AWS from a test, even if the settings check were skipped.
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('missing.json does not exist. --target aws needs the names of the deployed control plane');
+  });
+
   test('help exits 0 on every command', async () => {
     for (const args of [['--help'], ['tenants', 'onboard', '--help'], ['executions', 'show', '--help'], ['state', 'list', '--help'], ['sandbox', 'reset', '--help']]) {
       const result = await cli(...args);

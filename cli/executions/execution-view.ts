@@ -72,9 +72,10 @@ interface StateBuilder {
 }
 
 /**
- * Builds the state list of an execution from its history events (oldest first). A state
- * that exited after a failure had its error caught; a state that never exited failed the
- * execution, or is still running.
+ * Builds the state list of an execution from its history events (oldest first). A failure
+ * followed by a new attempt of the same task is a retry; a failure followed by another
+ * state's entry was caught; a state that never exited failed the execution, or is still
+ * running.
  */
 export function statesFromHistory(events: readonly object[], executionStatus: ExecutionStatus): StateView[] {
   const states: StateBuilder[] = [];
@@ -85,6 +86,10 @@ export function statesFromHistory(events: readonly object[], executionStatus: Ex
     const timestamp = toDate(event.timestamp);
     const entered = /^(\w+)StateEntered$/.exec(type);
     if (entered) {
+      if (current?.error && !current.exitedAt) {
+        // Step Functions records no exit for a state whose error a Catch handled.
+        current.exitedAt = timestamp;
+      }
       const details = event.stateEnteredEventDetails as { name?: string } | undefined;
       current = { name: details?.name ?? '(unnamed)', type: entered[1], enteredAt: timestamp, attempts: 0 };
       states.push(current);
@@ -98,6 +103,9 @@ export function statesFromHistory(events: readonly object[], executionStatus: Ex
       current = undefined;
     } else if (/^(LambdaFunction|Task|Activity)Scheduled$/.test(type)) {
       current.attempts += 1;
+      // A new attempt after a failure is a retry, so the earlier error no longer decides the status.
+      current.error = undefined;
+      current.cause = undefined;
     } else if (/(Failed|TimedOut)$/.test(type) && !/^Execution/.test(type)) {
       const failure = failureDetails(event);
       current.error = failure.error ?? type;

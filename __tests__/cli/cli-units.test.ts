@@ -1,0 +1,188 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { PassThrough } from 'stream';
+import { readOnboardingFile, toEntries } from '../../cli/onboarding/tenant-file';
+import { findResource, parsePlanJson, parseStateFile } from '../../cli/state/terraform-state';
+import { formatDuration, Output, renderFields, renderTable } from '../../cli/output';
+import { buildApiEvent } from '../../cli/control-plane-client';
+import { CONTROL_PLANE_ROUTES } from '../../constructs/control-plane/control-plane-routes';
+import { main } from '../../cli/main';
+import { temporaryDirectory } from './support/run-cli';
+
+describe('onboarding file', () => {
+  function write(text: string): string {
+    const file = path.join(temporaryDirectory('tenantform-file-'), 'tenants.json');
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  test('missing file names the file', () => {
+    expect(() => readOnboardingFile('/nonexistent/tenants.json')).toThrow('onboarding file /nonexistent/tenants.json cannot be read: ENOENT');
+  });
+
+  test('invalid JSON is reported', () => {
+    expect(() => readOnboardingFile(write('[{'))).toThrow('is not valid JSON');
+  });
+
+  test('object instead of array is reported', () => {
+    expect(() => readOnboardingFile(write('{"tenantName": "x"}'))).toThrow('must contain a JSON array');
+  });
+
+  test('entries keep their position', () => {
+    const entries = toEntries([{ tenantName: 'A' }, 42, null, { tenantName: 'B' }]);
+
+    expect(entries.map((entry) => entry.index)).toEqual([1, 2, 3, 4]);
+    expect(entries[1].problem).toBe('entry 2 must be an object with tenantName, email and tier, got 42');
+    expect(entries[2].problem).toContain('got null');
+    expect(entries[3].problem).toBeUndefined();
+  });
+
+  test('repeated names ignore case and spaces', () => {
+    const entries = toEntries([{ tenantName: 'Acme' }, { tenantName: '  ACME ' }, { tenantName: 'Acme Two' }]);
+
+    expect(entries[1].problem).toContain('repeats the name of entry 1');
+    expect(entries[2].problem).toBeUndefined();
+  });
+});
+
+describe('terraform plan view', () => {
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    planned_values: {
+      outputs: { api_url: { sensitive: false }, password: { sensitive: true, value: 'p' } },
+      root_module: {
+        resources: [
+          { address: 'aws_iam_role.service', mode: 'managed', type: 'aws_iam_role', name: 'service', values: { name: 'role-a', tags: { Tier: 'PLATINUM' } }, sensitive_values: {} },
+        ],
+        child_modules: [
+          {
+            address: 'module.users',
+            resources: [
+              {
+                address: 'module.users.aws_cognito_user_pool_client.client',
+                mode: 'managed',
+                type: 'aws_cognito_user_pool_client',
+                name: 'client',
+                values: { name: 'app', client_secret: 's3cret' },
+                sensitive_values: { client_secret: true },
+              },
+            ],
+          },
+        ],
+      },
+    },
+    resource_changes: [
+      { address: 'aws_iam_role.service', change: { actions: ['create'], after_unknown: { arn: true, id: true } } },
+      { address: 'module.users.aws_cognito_user_pool_client.client', change: { actions: ['create'], after_unknown: {} } },
+    ],
+  };
+
+  test('lists resources of nested modules', () => {
+    const view = parsePlanJson(JSON.stringify(plan), 'tenant.tfplan');
+
+    expect(view.kind).toBe('plan');
+    expect(view.resources.map((resource) => resource.address)).toEqual(['aws_iam_role.service', 'module.users.aws_cognito_user_pool_client.client']);
+    expect(view.resources[0].actions).toEqual(['create']);
+  });
+
+  test('marks unknown and sensitive values', () => {
+    const view = parsePlanJson(JSON.stringify(plan), 'tenant.tfplan');
+
+    expect(findResource(view, 'aws_iam_role.service')?.attributes.arn).toBe('(known after apply)');
+    expect(findResource(view, 'aws_iam_role.service')?.attributes.tags).toEqual({ Tier: 'PLATINUM' });
+    expect(findResource(view, 'module.users.aws_cognito_user_pool_client.client')?.attributes.client_secret).toBe('(sensitive value)');
+    expect(view.outputs).toEqual({ api_url: '(known after apply)', password: '(sensitive value)' });
+  });
+
+  test('rejects a file that is not a plan', () => {
+    expect(() => parsePlanJson('{"version": 4}', 'x.json')).toThrow('x.json is not the JSON of a Terraform plan');
+    expect(() => parseStateFile('{"format_version": "1.2"}', 'y.tfstate')).toThrow('y.tfstate is not a Terraform state file of format version 4');
+    expect(() => parseStateFile('nope', 'z.tfstate')).toThrow('z.tfstate is not valid JSON');
+  });
+});
+
+describe('text output', () => {
+  test('table pads columns', () => {
+    const text = renderTable([{ a: 'x', b: 'long value' }, { a: 'longer', b: 'y' }], [
+      { header: 'A', value: (row) => row.a },
+      { header: 'B', value: (row) => row.b },
+    ]);
+
+    expect(text.split('\n')).toEqual(['A       B', 'x       long value', 'longer  y']);
+  });
+
+  test('fields indent continuation lines', () => {
+    expect(renderFields([['Status', 'FAILED'], ['Reason', 'line one\nline two'], ['Empty', undefined]])).toBe('Status: FAILED\nReason: line one\n        line two');
+  });
+
+  test('durations read naturally', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(12_400)).toBe('12.4 s');
+    expect(formatDuration(185_000)).toBe('3 min 05 s');
+  });
+
+  test('json mode writes one document to stdout', () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const output = new Output(true, { stdout, stderr });
+
+    output.progress('working');
+    output.result({ ok: true }, () => 'not used');
+
+    expect(JSON.parse(stdout.read().toString())).toEqual({ ok: true });
+    expect(stderr.read().toString()).toBe('working\n');
+  });
+});
+
+describe('control-plane API events', () => {
+  test('event carries the route and its scope', () => {
+    const route = CONTROL_PLANE_ROUTES.find((candidate) => candidate.handler === 'tenants-deactivate')!;
+    const event = buildApiEvent(route, { pathParameters: { tenantId: 'abc123' } }, '123456789012') as {
+      routeKey: string;
+      rawPath: string;
+      requestContext: { authorizer: { jwt: { scopes: string[]; claims: Record<string, string> } }; http: { method: string } };
+    };
+
+    expect(event.routeKey).toBe('POST /tenants/{tenantId}/deactivate');
+    expect(event.rawPath).toBe('/tenants/abc123/deactivate');
+    expect(event.requestContext.http.method).toBe('POST');
+    expect(event.requestContext.authorizer.jwt.scopes).toEqual(['tenant/tenant_write']);
+    expect(event.requestContext.authorizer.jwt.claims['custom:userRole']).toBe('SystemAdmin');
+  });
+
+  test('query values are encoded', () => {
+    const route = CONTROL_PLANE_ROUTES.find((candidate) => candidate.handler === 'tenants-list')!;
+    const event = buildApiEvent(route, { query: { status: 'ACTIVE', tier: undefined, cursor: 'a+b/c' } }, '123456789012') as {
+      rawQueryString: string;
+      queryStringParameters: Record<string, string>;
+    };
+
+    expect(event.queryStringParameters).toEqual({ status: 'ACTIVE', cursor: 'a+b/c' });
+    expect(event.rawQueryString).toBe('status=ACTIVE&cursor=a%2Bb%2Fc');
+  });
+});
+
+describe('CLI exit codes in process', () => {
+  function streams() {
+    return { stdout: new PassThrough(), stderr: new PassThrough() };
+  }
+
+  test('version exits 0', async () => {
+    const io = streams();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.stdout.read().toString().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('unknown command exits 2', async () => {
+    const io = streams();
+    expect(await main(['deploy'], io)).toBe(2);
+    expect(io.stderr.read().toString()).toContain("unknown command 'deploy'");
+  });
+
+  test('invalid execution status exits 1', async () => {
+    const io = streams();
+    expect(await main(['--state-dir', temporaryDirectory('tenantform-units-'), 'executions', 'list', '--status', 'DONE'], io)).toBe(1);
+    expect(io.stderr.read().toString()).toContain('status "DONE" is not one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED');
+  });
+});
