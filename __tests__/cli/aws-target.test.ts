@@ -280,7 +280,7 @@ describe('AWS target executions', () => {
         { id: 7, type: 'TaskStateExited', timestamp: at(3), stateExitedEventDetails: { name: 'Validate event' } },
         { id: 8, type: 'TaskStateEntered', timestamp: at(3), stateEnteredEventDetails: { name: 'Run provisioning job' } },
         { id: 9, type: 'TaskScheduled', timestamp: at(3) },
-        { id: 10, type: 'TaskFailed', timestamp: at(8), taskFailedEventDetails: { error: 'States.TaskFailed', cause: 'terraform plan failed' } },
+        { id: 10, type: 'TaskFailed', timestamp: at(8), taskFailedEventDetails: { resourceType: 'codebuild', resource: 'startBuild.sync', error: 'States.TaskFailed', cause: 'terraform plan failed' } },
         { id: 11, type: 'FailStateEntered', timestamp: at(8), stateEnteredEventDetails: { name: 'Provisioning failed' } },
         { id: 12, type: 'ExecutionFailed', timestamp: at(9), executionFailedEventDetails: { error: 'ProvisioningFailed', cause: 'terraform plan failed' } },
       ],
