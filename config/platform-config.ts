@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_TIERS, DEFAULT_PLATFORM } from './defaults';
 import { derivedNameProblems } from './naming';
+import { PipelineConfig, validatePipelineConfig } from './pipeline-config';
 
 export type TenancyModel = 'pool' | 'silo';
 
@@ -57,6 +58,8 @@ export interface PlatformConfig {
    * code flow). Cognito accepts https URLs, and http only for localhost.
    */
   readonly adminCallbackUrls: readonly string[];
+  /** Deployment pipeline settings; the pipeline uses its defaults when this is left out. */
+  readonly pipeline?: PipelineConfig;
 }
 
 /** Values CloudWatch Logs accepts for `retentionInDays`. */
@@ -111,7 +114,7 @@ export function loadPlatformConfig(file?: string, cwd = process.cwd()): Platform
 /** Merges `input` over the defaults and validates the result. */
 export function buildPlatformConfig(input: PlatformConfigInput): PlatformConfig {
   const problems: string[] = [];
-  const known = new Set([...Object.keys(DEFAULT_PLATFORM), 'tiers']);
+  const known = new Set([...Object.keys(DEFAULT_PLATFORM), 'tiers', 'pipeline']);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) {
       problems.push(`field "${key}" is not a configuration field; known fields are ${[...known].join(', ')}`);
@@ -142,6 +145,7 @@ export function buildPlatformConfig(input: PlatformConfigInput): PlatformConfig 
   };
 
   validatePlatform(config, problems);
+  validatePipelineConfig(config.pipeline, problems);
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }

@@ -136,7 +136,9 @@ describe('offline plans', () => {
     expect(namesOf('aws_cloudwatch_event_rule').filter((name) => lifecycleRules.includes(name as string))).toHaveLength(CONSUMER_RULES.length + 1);
     expect(namesOf('aws_sqs_queue')).toEqual(expect.arrayContaining([...lifecycleRules.map((name) => `${name}-dlq`), 'tenantform-registry-update-dlq']));
     expect(namesOf('aws_sfn_state_machine')).toEqual(expect.arrayContaining(['tenantform-onboarding', 'tenantform-offboarding', 'tenantform-activation']));
-    expect(counts.aws_codebuild_project).toBe(1);
+    // The provisioning project, and the build and deploy projects of the deployment pipeline.
+    expect(counts.aws_codebuild_project).toBe(3);
+    expect(counts.aws_codepipeline).toBe(1);
     expect(counts.aws_dynamodb_table).toBe(Object.keys(CONTROL_PLANE_TABLES).length);
     expect(counts.aws_cognito_user_pool).toBe(1);
     expect(counts.aws_apigatewayv2_api).toBe(1);

@@ -23,7 +23,8 @@ import { DeadLetterQueue } from './dead-letter-queue';
 import { EventRuleTarget } from './event-rule-target';
 import { LifecycleStateMachine } from './lifecycle-state-machine';
 import { ProvisioningProject } from './provisioning-project';
-import { TenantTemplateStorage } from './tenant-template-storage';
+import { TEMPLATE_KEY_PREFIX, TenantTemplateStorage } from './tenant-template-storage';
+import { DeploymentPipeline } from './pipeline/deployment-pipeline';
 import type { StateMachinePlaceholder } from './state-machine-definition';
 
 export const LIFECYCLE_STATE_MACHINES = ['onboarding', 'offboarding', 'activation'] as const;
@@ -48,6 +49,10 @@ export class ControlPlaneStack extends PlatformStack {
   readonly storage: TenantTemplateStorage;
   readonly provisioning: ProvisioningProject;
   readonly stateMachines: Readonly<Record<LifecycleStateMachineId, LifecycleStateMachine>>;
+  /** Rolls the tenant template out to the silo tenants in waves. */
+  readonly rolloutStateMachine: LifecycleStateMachine;
+  /** Undefined when the configuration sets `pipeline.enabled` to false. */
+  readonly pipeline?: DeploymentPipeline;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -142,6 +147,32 @@ export class ControlPlaneStack extends PlatformStack {
     }
     this.stateMachines = machines as Record<LifecycleStateMachineId, LifecycleStateMachine>;
 
+    this.rolloutStateMachine = new LifecycleStateMachine(this, 'rollout-state-machine', {
+      stateMachineName: names.of('rollout'),
+      definitionFile: path.join(stateMachineDirectory, 'rollout.asl.json'),
+      values: { placeholders, functionArn },
+      permissionTargets: {
+        region: config.region,
+        accountId: config.accountId,
+        placeholders,
+        functionArn,
+        eventBusArn: this.bus.arn,
+        provisioningProjectArn: this.provisioning.arn,
+      },
+      logRetentionDays: config.logRetentionDays,
+    });
+    if (config.pipeline?.enabled !== false) {
+      this.pipeline = new DeploymentPipeline(this, 'deployment-pipeline', {
+        config,
+        names,
+        templateBucket: this.storage.templateBucket,
+        templateKeyPrefix: TEMPLATE_KEY_PREFIX,
+        stateBucket: this.storage.stateBucket,
+        templateVersionParameterName: templateVersionParameterName(config.prefix),
+        rolloutStateMachine: { arn: this.rolloutStateMachine.arn, name: names.of('rollout') },
+      });
+    }
+
     this.addConsumerRules();
     this.addExecutionFailureRule();
     this.addOutputs();
@@ -227,7 +258,12 @@ export class ControlPlaneStack extends PlatformStack {
       provisioning_project_name: { value: this.provisioning.name, description: 'CodeBuild project that runs Terraform for silo tenants' },
       tenant_state_bucket: { value: this.storage.stateBucket.name, description: 'Bucket of per-tenant Terraform state' },
       tenant_template_bucket: { value: this.storage.templateBucket.name, description: 'Bucket of tenant-template artifacts' },
+      rollout_state_machine_arn: { value: this.rolloutStateMachine.arn, description: 'Rollout state machine of silo tenant updates' },
     };
+    if (this.pipeline) {
+      outputs.pipeline_name = { value: this.pipeline.pipeline.name, description: 'Deployment pipeline' };
+      outputs.pipeline_artifact_bucket = { value: this.pipeline.artifactBucket.name, description: 'Bucket of pipeline artifacts and the S3 source archive' };
+    }
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output);
     }

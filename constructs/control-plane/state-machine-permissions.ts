@@ -38,6 +38,13 @@ export const TASK_RESOURCE_MAPPINGS: Readonly<Record<string, TaskMapping>> = {
     return [{ actions: ['lambda:InvokeFunction'], resources: [functionArnOf(context, functionName)] }];
   },
 
+  // The callback pattern: Step Functions invokes the function with a task token and waits
+  // for SendTaskSuccess or SendTaskFailure, which need no permission on this role.
+  'arn:aws:states:::lambda:invoke.waitForTaskToken': (context) => {
+    const functionName = parameter(context, 'FunctionName');
+    return [{ actions: ['lambda:InvokeFunction'], resources: [functionArnOf(context, functionName)] }];
+  },
+
   'arn:aws:states:::events:putEvents': (context) => {
     const entries = parameter(context, 'Entries');
     if (!Array.isArray(entries) || entries.length === 0) {

@@ -16,4 +16,6 @@ export const WILDCARD_RESOURCE_ALLOW_LIST: Readonly<Record<string, string>> = {
   'logs:DescribeResourcePolicies': 'Listing log resource policies has no resource-level permissions',
   'logs:DescribeLogGroups': 'Step Functions log delivery lists log groups, which has no resource-level permissions',
   'cognito-idp:CreateUserPool': 'Creating a user pool has no resource-level permission; the grant requires the Platform request tag',
+  'cognito-idp:DescribeUserPoolDomain': 'Describing a user pool domain has no resource-level permission; Terraform reads the hosted sign-in domain with it',
+  'ssm:DescribeParameters': 'Listing parameter metadata has no resource-level permission; Terraform reads each SSM parameter\'s metadata with it',
 };
