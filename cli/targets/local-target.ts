@@ -31,6 +31,7 @@ export class LocalTarget extends BaseTarget {
   private constructor(
     config: PlatformConfig,
     readonly sandbox: LocalSandbox,
+    private readonly progress: (message: string) => void,
   ) {
     super(config, LOCAL_POLL_INTERVAL_MS);
   }
@@ -46,7 +47,7 @@ export class LocalTarget extends BaseTarget {
       progress: options.progress,
     });
     await redirectHandlerLogs(sandbox.logWritable);
-    return new LocalTarget(options.config, sandbox);
+    return new LocalTarget(options.config, sandbox, options.progress);
   }
 
   protected async prepareRegistry(): Promise<void> {
@@ -109,6 +110,10 @@ export class LocalTarget extends BaseTarget {
   }
 
   async close(): Promise<void> {
+    const lifecycle = this.sandbox.startedLifecycleNow();
+    if (lifecycle && !lifecycle.isIdle()) {
+      this.progress(`waiting for ${lifecycle.runningExecutions} running executions to finish before the sandbox stops`);
+    }
     await this.sandbox.close();
   }
 }

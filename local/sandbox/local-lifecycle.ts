@@ -32,6 +32,14 @@ export type LifecycleMachineId = (typeof LIFECYCLE_MACHINES)[number];
 
 const STATE_MACHINE_DIRECTORY = path.resolve(__dirname, '..', '..', 'statemachines');
 
+/**
+ * Wait before each Retry of a state, in milliseconds, in place of the definitions' intervals
+ * (seconds, doubling). The errors those policies retry are AWS throttling and service
+ * faults, which local engines do not produce, so locally a retry mostly repeats a lasting
+ * error, such as a missing Terraform binary, and waiting minutes for it helps no one.
+ */
+const LOCAL_RETRY_DELAY_MS = 250;
+
 /** Shortest interval between two saves of a running execution's record, in milliseconds. */
 const RECORD_SAVE_INTERVAL_MS = 500;
 
@@ -89,6 +97,11 @@ export class LocalLifecycle {
     this.bus.on('settled', () => this.changes.emit('change'));
   }
 
+  /** Executions still running. */
+  get runningExecutions(): number {
+    return this.running.size;
+  }
+
   /** Whether no delivery and no execution is in progress. */
   isIdle(): boolean {
     return this.running.size === 0 && this.bus.pendingDeliveries === 0;
@@ -138,6 +151,7 @@ export class LocalLifecycle {
           putEvents: (entries) => this.bus.putEvents(entries),
           startBuildSync: (parameters) => this.runBuild(parameters),
         },
+        retryDelayMs: LOCAL_RETRY_DELAY_MS,
       });
       this.machines.set(machineId, machine);
     }

@@ -23,7 +23,10 @@ import {
 
 /** Default and maximum number of executions listed. */
 export const DEFAULT_EXECUTION_LIMIT = 50;
-/** Executions described per state machine when filtering by tenant, since the tenant is in each input. */
+/**
+ * Executions described per state machine when filtering by tenant, since the tenant is in each input.
+ * NOTE: a tenant's executions older than the newest 200 of a state machine are not found.
+ */
 const MAX_DESCRIBED_FOR_TENANT_FILTER = 200;
 
 export interface StateMachineArns {
