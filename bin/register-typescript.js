@@ -1,10 +1,10 @@
 'use strict';
 /**
- * Lets Node.js require the repository's TypeScript files without a build step. Each `.ts`
- * file is compiled to CommonJS by esbuild the first time it loads, and the output is kept
- * in `.cache/ts/` under a key made of the file's path, size, modification time and the
- * compiler settings, so later runs read the cached JavaScript and skip esbuild entirely.
- * Files keep their own paths, so `__dirname` and relative file reads work as in ts-node.
+ * Lets Node.js require the repository's TypeScript files without a build step. esbuild
+ * compiles each `.ts` file to CommonJS the first time it loads. The output is kept in
+ * `.cache/ts/` under a key of the file's path, size, modification time and the compiler
+ * settings, so later runs read the cached JavaScript and skip esbuild entirely. Files keep
+ * their own paths, so `__dirname` and relative file reads work as in ts-node.
  */
 const crypto = require('crypto');
 const fs = require('fs');

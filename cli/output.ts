@@ -1,6 +1,6 @@
 /**
- * Where the CLI writes: progress for people on stderr; results on stdout, as text tables
- * or, with `--json`, as one JSON document that scripts can parse.
+ * Output of the CLI. Progress for people goes to stderr. Results go to stdout, as text
+ * tables or, with `--json`, as one JSON document that scripts can parse.
  */
 import type { Writable } from 'stream';
 

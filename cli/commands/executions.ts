@@ -75,7 +75,7 @@ export function renderExecutionTable(executions: readonly ExecutionSummary[]): s
   ]);
 }
 
-/** Longest error shown in the state table; `--json` has the whole cause. */
+/** Maximum length of an error in the state table; `--json` has the whole cause. */
 const MAX_ERROR_LENGTH = 160;
 
 function shorten(text: string): string {

@@ -1,9 +1,8 @@
 /**
- * What `executions list` and `executions show` print: the execution summary and, for one
- * execution, each state it entered with its type, start, duration, status, and the error
- * and cause of a failure, as the Step Functions console shows them. Both targets build the
- * view from history events in the shape of `GetExecutionHistory`, so one converter serves
- * AWS and the local runner.
+ * Views of lifecycle executions for `executions list` and `executions show`. A summary
+ * gives the execution; the full view adds each state it entered with its type, start,
+ * duration and status, and the error and cause of a failure, as the Step Functions console
+ * shows them. `statesFromHistory` builds the states from `GetExecutionHistory` events.
  */
 
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
@@ -73,8 +72,8 @@ interface StateBuilder {
 
 /**
  * Builds the state list of an execution from its history events (oldest first). A failure
- * followed by a new attempt of the same task is a retry; a failure followed by another
- * state's entry was caught; a state that never exited failed the execution, or is still
+ * followed by a new attempt of the same task is a retry. A failure followed by another
+ * state's entry was caught. A state that never exited failed the execution, or is still
  * running.
  */
 export function statesFromHistory(events: readonly object[], executionStatus: ExecutionStatus): StateView[] {
@@ -143,7 +142,7 @@ function toStateView(state: StateBuilder, executionStatus: ExecutionStatus): Sta
   };
 }
 
-/** The error and cause in whichever `...EventDetails` field an event carries them. */
+/** Finds the error and cause in whichever `...EventDetails` field of an event carries them. */
 export function failureDetails(event: HistoryEventLike): { error?: string; cause?: string } {
   for (const [key, value] of Object.entries(event)) {
     if (!key.endsWith('EventDetails') || typeof value !== 'object' || value === null) {
@@ -163,7 +162,13 @@ export function eventFieldsOf(input: unknown): { tenantId?: string; detailType?:
     return {};
   }
   const event = input as { detail?: { tenantId?: unknown }; 'detail-type'?: unknown; tenantId?: unknown };
-  const tenantId = typeof event.detail?.tenantId === 'string' ? event.detail.tenantId : typeof event.tenantId === 'string' ? event.tenantId : undefined;
+  // An execution started by a rule gets the event; one started by hand may get the detail itself.
+  let tenantId: string | undefined;
+  if (typeof event.detail?.tenantId === 'string') {
+    tenantId = event.detail.tenantId;
+  } else if (typeof event.tenantId === 'string') {
+    tenantId = event.tenantId;
+  }
   const detailType = typeof event['detail-type'] === 'string' ? event['detail-type'] : undefined;
   return { ...(tenantId ? { tenantId } : {}), ...(detailType ? { detailType } : {}) };
 }

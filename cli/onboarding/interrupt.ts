@@ -1,7 +1,7 @@
 /**
- * Waiting for one tenant with Ctrl-C handling: the first Ctrl-C keeps waiting for a grace
- * period so the running operation can finish, a second one (or the end of the grace
- * period) stops the wait, and the target then marks the tenant failed with the reason
+ * Waits for one tenant with Ctrl-C handling. The first Ctrl-C keeps waiting for a grace
+ * period, so the running operation can finish. A second one, or the end of the grace
+ * period, stops the wait. The target then marks the tenant failed with the reason
  * "interrupted" if it is still in progress, so it is never left PROVISIONING.
  */
 import type { TenantRecord } from '../../lambdas/shared/tenant';

@@ -132,7 +132,7 @@ function existsMessage(existing: TenantRecord, request: Readonly<Record<string, 
   return differences.length > 0 ? `${base}; ${differences.join('; ')}` : base;
 }
 
-/** Whether an outcome counts as a success for the exit code. */
+/** Returns whether an outcome counts as a success for the exit code. */
 export function isSuccessful(outcome: OnboardingOutcome, waited: boolean): boolean {
   if (outcome.result === 'invalid' || outcome.result === 'error' || outcome.result === 'interrupted') {
     return false;

@@ -73,7 +73,7 @@ export class BatchProgress {
   }
 }
 
-/** One line about a finished entry, such as `Acme (BASIC, pool): ACTIVE in 1.2 s (created)`. */
+/** Describes a finished entry in one line, such as `Acme (BASIC, pool): ACTIVE in 1.2 s (created)`. */
 export function describeOutcome(outcome: OnboardingOutcome): string {
   const name = typeof outcome.request.tenantName === 'string' ? outcome.request.tenantName : `entry ${outcome.index ?? ''}`.trim();
   const detail = outcome.message ? `: ${shorten(outcome.message)}` : '';
@@ -84,7 +84,7 @@ export function describeOutcome(outcome: OnboardingOutcome): string {
   return `${name} (${tenant.tier}, ${tenant.model}): ${tenant.status} in ${formatDuration(outcome.durationMs)} (${outcome.result})${detail}`;
 }
 
-/** Longest message shown in a progress line; `tenants show` prints the whole reason. */
+/** Maximum length of a message in a progress line; `tenants show` prints the whole reason. */
 const MAX_MESSAGE_LENGTH = 240;
 
 function shorten(message: string): string {

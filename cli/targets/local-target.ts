@@ -12,7 +12,7 @@ import { parsePlanJson, parseStateFile, TerraformStateView } from '../state/terr
 import { BaseTarget } from './base-target';
 import { applyEnvironment, powertoolsEnvironment, redirectHandlerLogs } from './handler-environment';
 
-/** Longest wait between two registry reads when no change is signalled, in milliseconds. */
+/** Maximum wait between two registry reads when no change is signalled, in milliseconds. */
 const LOCAL_POLL_INTERVAL_MS = 1000;
 
 /** Reason stored on tenants that Ctrl-C left in progress. */

@@ -1,10 +1,10 @@
 /**
- * Creates, on first use, what the deployed stacks would have created before any tenant
- * exists: the registry and pooled service tables in dynalite, the control-plane and pooled
- * user pools in cognito-local (custom attributes `tenantId`, `tenantTier`, `userRole`, and an
- * app client each), one usage plan per pooled tier in the API Gateway emulator, and the SSM
- * parameters the application-plane stack publishes plus the tenant-template version. Each
- * step finds what an earlier run created, so it runs on every start.
+ * Creates, on first use, what the deployed stacks create before any tenant exists. That is
+ * the registry and pooled service tables in dynalite, and the control-plane and pooled user
+ * pools in cognito-local (custom attributes `tenantId`, `tenantTier` and `userRole`, and an
+ * app client each). It is also one usage plan per pooled tier in the API Gateway emulator,
+ * and the SSM parameters the application-plane stack publishes plus the tenant-template
+ * version. Each step finds what an earlier run created, so it runs on every start.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceNames } from '../../config/naming';
@@ -60,8 +60,8 @@ export async function bootstrapApplicationPlane(config: PlatformConfig, template
 
 /**
  * Finds or creates a user pool with its role groups and app client. The groups are the
- * stacks' role groups; they also keep cognito-local 5.3.0 from answering GetGroup with an
- * empty HTTP 500 (instead of ResourceNotFoundException) in a pool that has no group at all.
+ * stacks' role groups. They also keep cognito-local 5.3.0 from returning an empty HTTP 500
+ * for GetGroup (instead of ResourceNotFoundException) in a pool that has no group at all.
  */
 async function ensureUserPool(
   poolName: string,

@@ -26,7 +26,7 @@ export class ExecutionStore {
     writeJsonAtomically(this.fileOf(execution.record.name), execution);
   }
 
-  /** Every stored execution, newest first; unreadable files are skipped. */
+  /** Lists every stored execution, newest first, skipping unreadable files. */
   list(): StoredExecution[] {
     if (!fs.existsSync(this.directory)) {
       return [];

@@ -1,10 +1,10 @@
 /**
- * The tenant lifecycle of the sandbox: the local event bus with the control plane's rules,
- * the onboarding, offboarding and activation state machines run by the local Step Functions
- * runner, the catalog handlers invoked in-process, and the provisioning job run by the local
- * CodeBuild runner against the synthesised tenant template. It records every execution in
- * the state directory and tells waiting commands when something changed or nothing is left
- * to run.
+ * The tenant lifecycle of the sandbox. The local event bus carries the control plane's
+ * rules, the local Step Functions runner runs the onboarding, offboarding and activation
+ * state machines, the catalog handlers are invoked in-process, and the local CodeBuild
+ * runner runs the provisioning job against the synthesised tenant template. Every execution
+ * is recorded in the state directory, and waiting commands learn when something changed or
+ * nothing is left to run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -102,7 +102,7 @@ export class LocalLifecycle {
     return this.running.size;
   }
 
-  /** Whether no delivery and no execution is in progress. */
+  /** Returns whether no delivery and no execution is in progress. */
   isIdle(): boolean {
     return this.running.size === 0 && this.bus.pendingDeliveries === 0;
   }

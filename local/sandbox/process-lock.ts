@@ -43,8 +43,8 @@ export function acquireStateLock(file: string, directory: string, command: strin
     if (tryCreate(file, holder)) {
       // Two processes that both found the same stale lock could both remove it. The
       // second remover's lock wins, and the first process detects that by reading it back.
-      // NOTE: if the first reads back before the second removes, both proceed; the window
-      // is between a removal and a create, and only opens after a holder has died.
+      // NOTE: if the first process reads back before the second one removes the file, both
+      // proceed. The window lies between a removal and a create, and opens only after a holder died.
       const written = readHolder(file);
       if (written && written.pid !== holder.pid) {
         throw new StateDirectoryLockedError(written, directory);

@@ -31,7 +31,7 @@ import { startUnemulatedServiceGuard, UnemulatedServiceGuard } from './unemulate
 export interface OpenSandboxOptions {
   readonly stateDirectory: string;
   readonly config: PlatformConfig;
-  /** The CLI command, recorded in the lock so a second process can say who holds it. */
+  /** The CLI command, recorded in the lock so a second process can name the holder. */
   readonly commandName: string;
   /** Progress messages for people, such as the first synthesis of the template. */
   readonly progress?: (message: string) => void;
@@ -101,7 +101,7 @@ export class LocalSandbox {
     return this.lifecycleStart;
   }
 
-  /** The lifecycle engines once they have started, without starting them. */
+  /** Returns the lifecycle engines once they have started, without starting them. */
   startedLifecycleNow(): LocalLifecycle | undefined {
     return this.startedLifecycle;
   }

@@ -1,7 +1,8 @@
 /**
- * Where each silo tenant's last provisioning job left its Terraform files: the job record
- * (`tenants/<tenantId>/job.json`), the kept working folder with the saved plan, and the
- * JSON of that plan, made once with `terraform show -json` and cached next to the record.
+ * Records of each silo tenant's last provisioning job and the Terraform files it left: the
+ * job record (`tenants/<tenantId>/job.json`), the kept working folder with the saved plan,
+ * and the JSON of that plan, made once with `terraform show -json` and cached next to the
+ * record.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,7 +20,7 @@ export interface TenantJob {
   readonly startedAt: string;
   readonly finishedAt?: string;
   readonly logFile: string;
-  /** The job's kept working folder; its `template/` holds the Terraform configuration and plan. */
+  /** The job's kept working folder, whose `template/` contains the Terraform configuration and plan. */
   readonly workDirectory?: string;
 }
 

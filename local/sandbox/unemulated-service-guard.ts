@@ -1,8 +1,8 @@
 /**
- * A loopback endpoint that answers every request with an error naming the service, set as
- * `AWS_ENDPOINT_URL` in the sandbox. Clients of services that have their own
- * `AWS_ENDPOINT_URL_<SERVICE>` reach their local engine; any other client created in the
- * sandbox process lands here, with a clear error, instead of reaching out to AWS.
+ * A loopback endpoint that rejects every request with an error naming the service. The
+ * sandbox sets it as `AWS_ENDPOINT_URL`: clients of services that have their own
+ * `AWS_ENDPOINT_URL_<SERVICE>` reach their local engine, and any other client created in the
+ * sandbox process gets this error instead of reaching AWS.
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -41,7 +41,7 @@ export async function startUnemulatedServiceGuard(): Promise<UnemulatedServiceGu
   };
 }
 
-/** The service in a SigV4 credential scope: `Credential=KEY/DATE/REGION/SERVICE/aws4_request`. */
+/** Reads the service from a SigV4 credential scope: `Credential=KEY/DATE/REGION/SERVICE/aws4_request`. */
 function signedService(authorization: string | undefined): string | undefined {
   return authorization ? /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization)?.[1] : undefined;
 }
