@@ -1,7 +1,7 @@
 /**
  * Failure paths of batch onboarding on the local target, through the real binary: a
  * provisioning job that fails with a Terraform error, a handler that throws, a batch
- * stopped with Ctrl-C, and a process killed outright. After each the registry holds no
+ * stopped with Ctrl-C, and a process killed outright. After each the registry contains no
  * tenant in progress, the failed tenant's reason is shown, and running the batch again
  * completes the rest.
  */
@@ -109,7 +109,7 @@ describe('batch onboarding faults', () => {
     expect(shown.states.find((state) => state.name === 'Create tenant admin')).toEqual(expect.objectContaining({ status: 'CAUGHT', error: 'InjectedFault' }));
   });
 
-  test('registry holds no tenant in progress', async () => {
+  test('registry has no tenant in progress', async () => {
     const all = await tenants(env);
 
     expect(all).toHaveLength(3);
