@@ -17,8 +17,11 @@ import { writeDirectoryArchive } from './directory-archive';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 
+/** Variable that moves the bundle cache, as the synth benchmark does to measure a cold synth. */
+export const BUNDLE_CACHE_ENV = 'TENANTFORM_BUNDLE_CACHE';
+
 /** Cache of built bundles, and parent of the per-process build folders; outside cdktf.out. */
-export const BUNDLE_DIR = path.join(REPOSITORY_ROOT, '.cache', 'lambda-bundles');
+export const BUNDLE_DIR = process.env[BUNDLE_CACHE_ENV] || path.join(REPOSITORY_ROOT, '.cache', 'lambda-bundles');
 
 /** Pointer to the newest cache entry, with the inputs it was built from. */
 const LATEST_FILE = path.join(BUNDLE_DIR, 'latest.json');
@@ -27,7 +30,7 @@ const LATEST_FILE = path.join(BUNDLE_DIR, 'latest.json');
 const STALE_ENTRY_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** Bumped when the layout of a cache entry changes, so older entries are not reused. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 const BUILD_OPTIONS: BuildOptions = {
   bundle: true,
@@ -35,7 +38,8 @@ const BUILD_OPTIONS: BuildOptions = {
   sourcemap: true,
   // Stack traces need only the mappings; embedding every source would triple the map size.
   sourcesContent: false,
-  // Source paths relative to the repository keep bundles identical across checkouts.
+  // Map paths are relative to the bundle and get no absolute prefix, so a checkout's location
+  // does not change the bundle.
   sourceRoot: '',
   absWorkingDir: REPOSITORY_ROOT,
   platform: 'node',
@@ -50,6 +54,8 @@ export interface HandlerBundle {
   readonly directory: string;
   /** Zip file of that folder, ready to upload as the function's code. */
   readonly archive: string;
+  /** Base64 SHA-256 of the zip, as Lambda reports `CodeSha256` and Terraform's `filebase64sha256` gives it. */
+  readonly archiveSha256: string;
 }
 
 interface CacheRecord {
@@ -57,6 +63,8 @@ interface CacheRecord {
   readonly optionsKey: string;
   /** Every file esbuild read, relative to the repository, with `[size, mtimeMs]`. */
   readonly inputs: Readonly<Record<string, readonly [number, number]>>;
+  /** Base64 SHA-256 of each handler's zip, by handler id. */
+  readonly archiveSha256: Readonly<Record<string, string>>;
 }
 
 let built: Map<string, HandlerBundle> | undefined;
@@ -97,19 +105,23 @@ export function loadOrBuildBundles(handlers: readonly HandlerEntry[]): Map<strin
   const latest = readCacheRecord();
   if (latest && latest.optionsKey === optionsKey && inputsUnchanged(latest.inputs)) {
     const directory = path.join(BUNDLE_DIR, latest.key);
-    if (handlers.every((handler) => fs.existsSync(path.join(directory, `${handler.id}.zip`)))) {
-      return bundlesIn(directory, handlers);
+    if (handlers.every((handler) => latest.archiveSha256?.[handler.id] && fs.existsSync(path.join(directory, `${handler.id}.zip`)))) {
+      return bundlesIn(directory, handlers, latest.archiveSha256);
     }
   }
 
   removeStaleEntries();
   const temporary = path.join(BUNDLE_DIR, `build-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
   const inputs = buildAllBundles(handlers, temporary);
-  const key = hashOf(handlers.map((handler) => hashOf(fs.readFileSync(path.join(temporary, `${handler.id}.zip`)))).join(''));
+  const archiveSha256: Record<string, string> = {};
+  for (const handler of handlers) {
+    archiveSha256[handler.id] = crypto.createHash('sha256').update(fs.readFileSync(path.join(temporary, `${handler.id}.zip`))).digest('base64');
+  }
+  const key = hashOf(handlers.map((handler) => archiveSha256[handler.id]).join(''));
   const directory = path.join(BUNDLE_DIR, key);
   publishEntry(temporary, directory);
-  writeCacheRecord({ key, optionsKey, inputs });
-  return bundlesIn(directory, handlers);
+  writeCacheRecord({ key, optionsKey, inputs, archiveSha256 });
+  return bundlesIn(directory, handlers, archiveSha256);
 }
 
 /**
@@ -141,9 +153,16 @@ export function buildAllBundles(handlers: readonly HandlerEntry[], outdir: strin
   return inputs;
 }
 
-function bundlesIn(directory: string, handlers: readonly HandlerEntry[]): Map<string, HandlerBundle> {
+function bundlesIn(directory: string, handlers: readonly HandlerEntry[], archiveSha256: Readonly<Record<string, string>>): Map<string, HandlerBundle> {
   return new Map(
-    handlers.map((handler) => [handler.id, { directory: path.join(directory, handler.id), archive: path.join(directory, `${handler.id}.zip`) }]),
+    handlers.map((handler) => [
+      handler.id,
+      {
+        directory: path.join(directory, handler.id),
+        archive: path.join(directory, `${handler.id}.zip`),
+        archiveSha256: archiveSha256[handler.id],
+      },
+    ]),
   );
 }
 

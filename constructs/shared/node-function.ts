@@ -42,10 +42,13 @@ export class NodeFunction extends Construct {
     super(scope, id);
     const entry = handlerEntry(props.handler);
 
-    // The zip is built once per synth; each stack copies it into its own assets folder.
+    // The zip is built once per synth; each stack copies it into its own assets folder. Its
+    // known hash spares CDKTF from hashing every zip again.
+    const bundle = handlerBundle(entry.id);
     const asset = new TerraformAsset(this, 'bundle', {
-      path: handlerBundle(entry.id).archive,
+      path: bundle.archive,
       type: AssetType.FILE,
+      assetHash: Buffer.from(bundle.archiveSha256, 'base64').toString('hex').slice(0, 32).toUpperCase(),
     });
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
@@ -86,7 +89,7 @@ export class NodeFunction extends Construct {
       architectures: ['arm64'],
       handler: 'index.handler',
       filename: asset.path,
-      sourceCodeHash: asset.assetHash,
+      sourceCodeHash: bundle.archiveSha256,
       memorySize: props.memoryMb ?? 256,
       timeout: props.timeoutSeconds ?? 10,
       reservedConcurrentExecutions: props.reservedConcurrency,
