@@ -7,6 +7,9 @@ import { formatDuration, Output, renderFields, renderTable } from '../../cli/out
 import { buildApiEvent } from '../../cli/control-plane-client';
 import { CONTROL_PLANE_ROUTES } from '../../constructs/control-plane/control-plane-routes';
 import { main } from '../../cli/main';
+import { BatchProgress, describeOutcome } from '../../cli/onboarding/progress';
+import type { OnboardingOutcome } from '../../cli/onboarding/onboard-tenant';
+import type { TenantRecord } from '../../lambdas/shared/tenant';
 import { temporaryDirectory } from './support/run-cli';
 
 describe('onboarding file', () => {
@@ -132,6 +135,55 @@ describe('text output', () => {
 
     expect(JSON.parse(stdout.read().toString())).toEqual({ ok: true });
     expect(stderr.read().toString()).toBe('working\n');
+  });
+});
+
+describe('batch progress', () => {
+  const tenant = { tenantId: 'abcd1234', tenantName: 'Acme', tier: 'BASIC', model: 'pool', status: 'ACTIVE' } as TenantRecord;
+  const done: OnboardingOutcome = { index: 1, request: { tenantName: 'Acme' }, result: 'created', tenant, durationMs: 1200 };
+  const rejected: OnboardingOutcome = { index: 2, request: { tenantName: 'Gold' }, result: 'invalid', message: 'tier "GOLD" is not one of BASIC', durationMs: 3 };
+
+  function capture(isTTY: boolean) {
+    const stderr = Object.assign(new PassThrough(), { isTTY });
+    const output = new Output(false, { stdout: new PassThrough(), stderr });
+    const progress = new BatchProgress(output, 2, (outcome) => outcome.result !== 'invalid');
+    return { stderr, progress };
+  }
+
+  test('plain lines when stderr is not a terminal', () => {
+    const { stderr, progress } = capture(false);
+
+    progress.start();
+    progress.entryStarted();
+    progress.entryFinished(done);
+    progress.entryStarted();
+    progress.entryFinished(rejected);
+    progress.done();
+
+    expect(stderr.read().toString()).toBe('[1/2] Acme (BASIC, pool): ACTIVE in 1.2 s (created)\n[2/2] Gold: invalid: tier "GOLD" is not one of BASIC\n');
+  });
+
+  test('bar redraws in place on a terminal', () => {
+    const { stderr, progress } = capture(true);
+
+    progress.start();
+    progress.entryStarted();
+    progress.entryFinished(done);
+    progress.done();
+    const text = stderr.read().toString();
+
+    expect(text).toContain('\r\x1b[K[------------------------] 0/2  ok 0  failed 0  running 1');
+    expect(text).toContain('\r\x1b[K[1/2] Acme (BASIC, pool): ACTIVE in 1.2 s (created)\n');
+    expect(text).toContain('[############------------] 1/2  ok 1  failed 0  running 0');
+    expect(text.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  test('long reasons are shortened to one line', () => {
+    const line = describeOutcome({ ...rejected, message: `first\n${'x'.repeat(400)}` });
+
+    expect(line).not.toContain('\n');
+    expect(line.length).toBeLessThan(300);
+    expect(line.endsWith('...')).toBe(true);
   });
 });
 
