@@ -15,6 +15,9 @@ export interface ProvisioningResources {
   readonly logGroupArn: string;
 }
 
+// NOTE: the action lists follow the resource types of the tenant template and the calls the
+// AWS provider makes for them; no apply has run against AWS, so a missing read action would
+// first show as an AccessDenied in a provisioning job.
 export function provisioningStatements(resources: ProvisioningResources): PolicyStatement[] {
   const { region, accountId, prefix } = resources.config;
   const logGroup = (name: string) => `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
