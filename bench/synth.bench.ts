@@ -46,7 +46,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function run(): Promise<BenchSection> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-synth-bench-'));
-  // The cdktf CLI asks a HashiCorp server for version news unless CHECKPOINT_DISABLE is set.
+  // The cdktf CLI requests version news from a HashiCorp server unless CHECKPOINT_DISABLE is set.
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
   delete env.TENANTFORM_BUNDLE_CACHE;
   try {

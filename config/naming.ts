@@ -24,11 +24,11 @@ interface NameRule {
 // maximum length in tenant-template names.
 const TENANT = 'x'.repeat(TENANT_ID_MAX_LENGTH);
 // Silo functions are named `<prefix>-<tenant id>-<handler id>` and their roles add `-role`.
-const LONGEST_SILO_HANDLER = APPLICATION_PLANE_HANDLERS.map((handler) => handler.id).reduce((a, b) => (b.length > a.length ? b : a));
+const LONGEST_SILO_HANDLER_ID = APPLICATION_PLANE_HANDLERS.map((handler) => handler.id).reduce((a, b) => (b.length > a.length ? b : a));
 const NAME_RULES: readonly NameRule[] = [
   { kind: 'S3 bucket', limit: 63, longestSuffix: '-tenant-templates-123456789012' },
-  { kind: 'IAM role', limit: 64, longestSuffix: `-${TENANT}-${LONGEST_SILO_HANDLER}-role` },
-  { kind: 'Lambda function', limit: 64, longestSuffix: `-${TENANT}-${LONGEST_SILO_HANDLER}` },
+  { kind: 'IAM role', limit: 64, longestSuffix: `-${TENANT}-${LONGEST_SILO_HANDLER_ID}-role` },
+  { kind: 'Lambda function', limit: 64, longestSuffix: `-${TENANT}-${LONGEST_SILO_HANDLER_ID}` },
   { kind: 'Cognito domain', limit: 63, longestSuffix: '-control-plane-123456789012' },
   { kind: 'EventBridge archive', limit: 48, longestSuffix: '-events-archive' },
   { kind: 'EventBridge rule', limit: 64, longestSuffix: '-deactivate-success' },

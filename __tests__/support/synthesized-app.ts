@@ -37,17 +37,17 @@ export function stackFile(outdir: string, id: StackId): string {
   return path.join(outdir, 'stacks', id, 'cdk.tf.json');
 }
 
-/** Every resource of `type` in the stack, keyed by its Terraform name. */
+/** Returns every resource of `type` in the stack, keyed by its Terraform name. */
 export function resourcesOfType(stack: TerraformJson, type: string): Record<string, Record<string, any>> {
   return (stack.resource?.[type] ?? {}) as Record<string, Record<string, any>>;
 }
 
-/** The resources of `type` as a list. */
+/** Returns the resources of `type` as a list. */
 export function listOf(stack: TerraformJson, type: string): Record<string, any>[] {
   return Object.values(resourcesOfType(stack, type));
 }
 
-/** The one resource of `type` whose `attribute` equals `value`; fails when there is not exactly one. */
+/** Returns the one resource of `type` whose `attribute` equals `value`, and throws when there is not exactly one. */
 export function findResource(stack: TerraformJson, type: string, attribute: string, value: unknown): Record<string, any> {
   const matches = listOf(stack, type).filter((resource) => resource[attribute] === value);
   if (matches.length !== 1) {
@@ -80,7 +80,7 @@ export function statementsOf(document: string): ParsedStatement[] {
   return Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
 }
 
-/** The inline policy statements of the role named `roleName`. */
+/** Returns the inline policy statements of the role named `roleName`. */
 export function roleStatements(stack: TerraformJson, roleName: string): ParsedStatement[] {
   const roleRef = referenceTo(stack, 'aws_iam_role', (role) => role.name === roleName, 'id');
   return listOf(stack, 'aws_iam_role_policy')
@@ -88,7 +88,7 @@ export function roleStatements(stack: TerraformJson, roleName: string): ParsedSt
     .flatMap((policy) => statementsOf(policy.policy));
 }
 
-/** Every action a role's inline policies allow, with the resources of each. */
+/** Returns every action a role's inline policies allow, with the resources of each. */
 export function allowedActions(stack: TerraformJson, roleName: string): Map<string, string[]> {
   const actions = new Map<string, string[]>();
   for (const statement of roleStatements(stack, roleName)) {

@@ -1,7 +1,7 @@
 /**
  * Names of the application services' resources. The pool names them after the platform
- * prefix (`tenantform-products`); a silo tenant's stack adds the tenant id
- * (`tenantform-<tenant_id>-products`), which in the tenant template is a Terraform variable.
+ * prefix, as in `tenantform-products`. A silo tenant's stack adds the tenant id, as in
+ * `tenantform-<tenant_id>-products`, where the id is a Terraform variable.
  */
 export class ServiceNaming {
   /** @param base `<prefix>` for the pool, `<prefix>-<tenant id>` for a silo. */

@@ -1,6 +1,6 @@
 /**
  * The role through which the service functions reach the product and order tables. Only the
- * authorizer's role may assume it, and only with a `TenantId` session tag; its policy allows
+ * authorizer's role may assume it, and only with a `TenantId` session tag. Its policy allows
  * item operations on partition keys equal to that tag or starting with the tag and `#`, so
  * the credentials of tenant `ab` cannot read tenant `abc`'s items.
  */
@@ -37,7 +37,7 @@ export interface TenantScopedRoleProps {
   readonly authorizerRoleArn: string;
   /** ARNs of the tables the tenant's credentials may reach. */
   readonly tableArns: readonly string[];
-  /** Longest session the authorizer may request, in seconds. @default 3600 */
+  /** Maximum session the authorizer may request, in seconds. @default 3600 */
   readonly maxSessionDurationSeconds?: number;
 }
 

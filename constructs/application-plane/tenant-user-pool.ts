@@ -1,6 +1,6 @@
 /**
  * The Cognito user pool of the application's users. The platform sets the custom
- * attributes `tenantId`, `tenantTier` and `userRole` through admin calls; the app client
+ * attributes `tenantId`, `tenantTier` and `userRole` through admin calls. The app client
  * can read them but write none of them, so a user cannot move to another tenant, tier or
  * role by updating their own attributes.
  */

@@ -30,7 +30,7 @@ export const CONTROL_PLANE_ROUTES: readonly ControlPlaneRoute[] = [
   { method: 'GET', path: '/tenant-config/{tenantName}', handler: 'tenant-config-get', scope: 'public' },
 ];
 
-/** The API Gateway route key, such as `GET /tenants/{tenantId}`. */
+/** Returns the API Gateway route key, such as `GET /tenants/{tenantId}`. */
 export function routeKey(route: ControlPlaneRoute): string {
   return `${route.method} ${route.path}`;
 }

@@ -178,7 +178,7 @@ export class ControlPlaneStack extends PlatformStack {
     this.addOutputs();
   }
 
-  /** One rule per consumer of the event catalog; state machines are started through a role each. */
+  /** Adds one rule per consumer of the event catalog, starting each state machine through a role of its own. */
   private addConsumerRules(): void {
     const { names, config } = this;
     const startRoles = new Map<LifecycleStateMachineId, IamRole>();

@@ -1,8 +1,8 @@
 /**
- * The control-plane Cognito user pool of system users: groups for the two system roles,
- * resource servers whose scopes the HTTP API checks, a user client for the admin console
- * (authorization code flow, no secret), a machine client for service calls (client
- * credentials, with a secret) and a hosted sign-in domain.
+ * The control-plane Cognito user pool of system users, with a group per system role and
+ * resource servers whose scopes the HTTP API checks. The admin console signs in through a
+ * user client (authorization code flow, no secret). Services use a machine client (client
+ * credentials, with a secret). A hosted domain serves the sign-in pages.
  */
 import { Construct } from 'constructs';
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';

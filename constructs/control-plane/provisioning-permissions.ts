@@ -1,8 +1,8 @@
 /**
- * What the provisioning job's role may do: read and write the tenants' state files and lock
- * files, read template artifacts, and create, change and destroy exactly the kinds of
- * resources the tenant template declares, limited to names that start with the platform
- * prefix in the configured region and account.
+ * Statements of the provisioning job's role. It reads and writes the tenants' state files
+ * and lock files and reads template artifacts. It creates, changes and destroys only the
+ * kinds of resources the tenant template declares, named with the platform prefix in the
+ * configured region and account.
  */
 import type { PolicyStatement } from '../shared/iam';
 import type { PlatformConfig } from '../../config/platform-config';
@@ -15,8 +15,8 @@ export interface ProvisioningResources {
   readonly logGroupArn: string;
 }
 
-// NOTE: the action lists follow the resource types of the tenant template and the calls the
-// AWS provider makes for them; no apply has run against AWS, so a missing read action would
+// NOTE: the action lists follow the tenant template's resource types and the calls the AWS
+// provider makes for them. No apply has run against AWS, so a missing read action would
 // first show as an AccessDenied in a provisioning job.
 export function provisioningStatements(resources: ProvisioningResources): PolicyStatement[] {
   const { region, accountId, prefix } = resources.config;

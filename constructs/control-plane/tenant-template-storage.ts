@@ -1,8 +1,8 @@
 /**
- * Storage of the silo tenants' Terraform: the bucket of per-tenant state files (one key per
- * tenant, `tenants/<tenantId>/terraform.tfstate`, locked by S3's native lock file), the
- * versioned bucket of published tenant-template artifacts, and the SSM parameter that names
- * the template version new silo tenants get.
+ * Storage of the silo tenants' Terraform. The state bucket has one key per tenant,
+ * `tenants/<tenantId>/terraform.tfstate`, locked by S3's native lock file. The template
+ * bucket keeps every published tenant-template artifact. An SSM parameter names the template
+ * version that new silo tenants get.
  */
 import { Construct } from 'constructs';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';

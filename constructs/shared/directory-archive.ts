@@ -140,9 +140,18 @@ function crc32(data: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+function compareCodeUnits(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
 function listFiles(directory: string, prefix = ''): string[] {
   const files: string[] = [];
-  const entries = fs.readdirSync(path.join(directory, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Code-unit order, not locale order, so every machine writes the entries in the same order.
+  const entries = fs.readdirSync(path.join(directory, prefix), { withFileTypes: true });
+  entries.sort((a, b) => compareCodeUnits(a.name, b.name));
   for (const entry of entries) {
     const relativePath = path.join(prefix, entry.name);
     if (entry.isDirectory()) {

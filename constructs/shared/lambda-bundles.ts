@@ -1,7 +1,7 @@
 /**
  * Builds one esbuild bundle per catalogued handler (minified, with source maps, for
  * Node.js 20) and zips each once. All handlers are built in one esbuild call the first time
- * any stack asks for a bundle, so a synth of every stack pays for bundling once, and each
+ * any stack requests a bundle, so a synth of every stack pays for bundling once, and each
  * stack only copies the zip files into its assets.
  *
  * Built bundles are cached under `.cache/lambda-bundles/<key>/`, where the key is a hash of
@@ -80,7 +80,7 @@ export function handlerBundle(id: string): HandlerBundle {
   return bundle;
 }
 
-/** Returns the folder that holds `index.js` and `index.js.map` of the handler `id`. */
+/** Returns the folder that contains `index.js` and `index.js.map` of the handler `id`. */
 export function bundleDirectory(id: string): string {
   return handlerBundle(id).directory;
 }

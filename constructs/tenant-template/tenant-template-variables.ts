@@ -8,7 +8,7 @@ import { Fn, TerraformLocal, TerraformVariable, Token } from 'cdktf';
 import { siloTiers, PlatformConfig } from '../../config/platform-config';
 import { TENANT_ID_PATTERN } from '../../config/naming';
 
-/** Per-tier settings as the `tier_settings` local holds them; -1 leaves concurrency unreserved. */
+/** Settings of one tier in the `tier_settings` local. A reserved concurrency of -1 leaves it unreserved. */
 interface TierSettings {
   readonly rate_limit: number;
   readonly burst_limit: number;
@@ -104,7 +104,7 @@ export class TenantTemplateVariables extends Construct {
     this.tierSettings.overrideLogicalId('tier_settings');
   }
 
-  /** A number from the settings of `var.tier`, such as `lambda_memory_mb`. */
+  /** Returns a number from the settings of `var.tier`, such as `lambda_memory_mb`, as a Terraform expression. */
   tierSetting(name: keyof TierSettings): number {
     return Token.asNumber(Fn.lookupNested(this.tierSettings.expression, [this.tier.stringValue, name]));
   }
