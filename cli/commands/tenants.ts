@@ -5,9 +5,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FINAL_STATUSES, TenantRecord, TenantStatus } from '../../lambdas/shared/tenant';
 import { EXIT_FAILURE, EXIT_SUCCESS, OperationError, UsageError } from '../errors';
-import { renderTable, type OutputStreams } from '../output';
+import type { OutputStreams } from '../output';
 import type { RunState } from '../program';
-import { renderTenant, renderTenantTable, summariseOutputs, tenantJson } from '../render/tenants';
+import { renderTenant, renderTenantTable, tenantJson } from '../render/tenants';
 import { CommandContext, runCommand } from './command-context';
 
 /** Default number of tenants a batch onboards at the same time. */
@@ -189,23 +189,6 @@ async function list(context: CommandContext, options: { status?: string; tier?: 
 async function show(context: CommandContext, reference: string): Promise<void> {
   const tenant = await context.resolveTenant(reference);
   context.output.result(tenantJson(tenant), () => renderTenant(tenant));
-}
-
-/** Renders the summary table of a batch. */
-export function renderOutcomeTable(outcomes: ReadonlyArray<import('../onboarding/onboard-tenant').OnboardingOutcome>): string {
-  return renderTable(outcomes, [
-    { header: '#', value: (outcome) => String(outcome.index ?? '') },
-    { header: 'NAME', value: (outcome) => String(outcome.tenant?.tenantName ?? outcome.request.tenantName ?? '') },
-    { header: 'ID', value: (outcome) => outcome.tenant?.tenantId ?? '' },
-    { header: 'TIER', value: (outcome) => outcome.tenant?.tier ?? String(outcome.request.tier ?? '') },
-    { header: 'MODEL', value: (outcome) => outcome.tenant?.model ?? '' },
-    { header: 'STATUS', value: (outcome) => outcome.tenant?.status ?? '' },
-    { header: 'RESULT', value: (outcome) => outcome.result },
-    {
-      header: 'OUTPUTS / REASON',
-      value: (outcome) => (outcome.tenant?.status === 'ACTIVE' || outcome.tenant?.status === 'INACTIVE' ? summariseOutputs(outcome.tenant.outputs) : outcome.message ?? ''),
-    },
-  ]);
 }
 
 function interruptGraceOption(): Option {

@@ -4,10 +4,9 @@
  * end with an active tenant.
  */
 import type { CommandContext } from '../commands/command-context';
-import { renderOutcomeTable } from '../commands/tenants';
 import { EXIT_FAILURE, EXIT_SUCCESS } from '../errors';
 import { formatDuration } from '../output';
-import { tenantJson } from '../render/tenants';
+import { renderOutcomeTable, tenantJson } from '../render/tenants';
 import { onboardBatch } from './batch';
 import { isSuccessful, OnboardingOutcome } from './onboard-tenant';
 import { readOnboardingFile } from './tenant-file';

@@ -1,5 +1,6 @@
 /** Text forms of tenants for `tenants list`, `tenants show` and the onboarding summary. */
 import type { TenantOutputs, TenantRecord } from '../../lambdas/shared/tenant';
+import type { OnboardingOutcome } from '../onboarding/onboard-tenant';
 import { renderFields, renderTable } from '../output';
 
 /** The tenant as the CLI returns it with --json: the registry record without its index keys. */
@@ -61,4 +62,21 @@ export function summariseOutputs(outputs: TenantOutputs | undefined): string {
     }
   }
   return parts.join(', ');
+}
+
+/** Renders the summary table of a batch. */
+export function renderOutcomeTable(outcomes: readonly OnboardingOutcome[]): string {
+  return renderTable(outcomes, [
+    { header: '#', value: (outcome) => String(outcome.index ?? '') },
+    { header: 'NAME', value: (outcome) => String(outcome.tenant?.tenantName ?? outcome.request.tenantName ?? '') },
+    { header: 'ID', value: (outcome) => outcome.tenant?.tenantId ?? '' },
+    { header: 'TIER', value: (outcome) => outcome.tenant?.tier ?? String(outcome.request.tier ?? '') },
+    { header: 'MODEL', value: (outcome) => outcome.tenant?.model ?? '' },
+    { header: 'STATUS', value: (outcome) => outcome.tenant?.status ?? '' },
+    { header: 'RESULT', value: (outcome) => outcome.result },
+    {
+      header: 'OUTPUTS / REASON',
+      value: (outcome) => (outcome.tenant?.status === 'ACTIVE' || outcome.tenant?.status === 'INACTIVE' ? summariseOutputs(outcome.tenant.outputs) : outcome.message ?? ''),
+    },
+  ]);
 }
