@@ -23,6 +23,7 @@ import {
   runTerraform,
   TerraformEnvironment,
   TerraformResult,
+  TerraformUnavailableError,
 } from '../../local/terraform-cli';
 import type { StackId } from '../support/synthesized-app';
 
@@ -242,5 +243,20 @@ describe('provider configuration', () => {
     } finally {
       process.env[OFFLINE_PLAN_ENV] = previous;
     }
+  });
+});
+
+describe('terraform tool chain', () => {
+  it('fails without a terraform binary', () => {
+    const attempt = () => prepareTerraformEnvironment(path.join(workDir, 'no-binary'), { PATH: path.join(workDir, 'empty-path') });
+    expect(attempt).toThrow(TerraformUnavailableError);
+    expect(attempt).toThrow('terraform was not found on PATH');
+  });
+
+  it('fails without the provider mirror', () => {
+    const missing = path.join(workDir, 'no-mirror');
+    const attempt = () => prepareTerraformEnvironment(path.join(workDir, 'mirror-check'), { PATH: process.env.PATH, TENANTFORM_PROVIDER_MIRROR: missing });
+    expect(attempt).toThrow(TerraformUnavailableError);
+    expect(attempt).toThrow(`no filesystem mirror of hashicorp/aws 5.100.0 was found in TENANTFORM_PROVIDER_MIRROR="${missing}"`);
   });
 });
