@@ -104,7 +104,11 @@ async function abandonUnfinished(target: Target, outcomes: OnboardingOutcome[], 
       ...outcome,
       tenant,
       result: tenant && FINAL_STATUSES.includes(tenant.status) && tenant.status !== 'PROVISION_FAILED' ? outcome.result : 'interrupted',
-      message: tenant?.statusReason ?? 'the batch was interrupted before onboarding finished',
+      message:
+        tenant?.statusReason ??
+        (target.kind === 'aws'
+          ? 'the CLI stopped waiting; onboarding goes on in the deployed control plane'
+          : 'the batch was interrupted before onboarding finished'),
     };
   }
 }
