@@ -22,8 +22,12 @@ const BATCH_SIZE = 200;
 const BATCH_CONCURRENCY = 8;
 const CLI_START_SAMPLES = 10;
 
+const temporaryDirectories: string[] = [];
+
 function temporaryDirectory(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryDirectories.push(directory);
+  return directory;
 }
 
 function ms(value: number): string {
@@ -148,9 +152,18 @@ function measureCliStart(): { cold: number; warm: number[] } {
 export async function run(): Promise<BenchSection> {
   // As the CLI does: the SDK's notice about Node.js 22 would interleave with the results.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const start = measureCliStart();
-  const onboarding = await measureOnboarding();
-  const batch = await measureBatch();
+  let start: { cold: number; warm: number[] };
+  let onboarding: OnboardingTimes;
+  let batch: BatchMeasurement;
+  try {
+    start = measureCliStart();
+    onboarding = await measureOnboarding();
+    batch = await measureBatch();
+  } finally {
+    for (const directory of temporaryDirectories.splice(0)) {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  }
 
   const pooledMedian = median(onboarding.pooled);
   const startMedian = median(start.warm);

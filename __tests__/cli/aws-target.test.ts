@@ -17,7 +17,9 @@ import { AwsTarget } from '../../cli/targets/aws/aws-target';
 import { parseAwsSettings } from '../../cli/targets/aws/aws-settings';
 import { registerTenant } from '../../cli/onboarding/onboard-tenant';
 import { OperationError } from '../../cli/errors';
-import { temporaryDirectory } from './support/run-cli';
+import { temporaryDirectory, removeTemporaryDirectories } from './support/run-cli';
+
+afterAll(removeTemporaryDirectories);
 
 // Any client a test forgot to mock fails on a closed loopback port instead of reaching AWS.
 process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';

@@ -10,7 +10,9 @@ import { main } from '../../cli/main';
 import { BatchProgress, describeOutcome } from '../../cli/onboarding/progress';
 import type { OnboardingOutcome } from '../../cli/onboarding/onboard-tenant';
 import type { TenantRecord } from '../../lambdas/shared/tenant';
-import { temporaryDirectory } from './support/run-cli';
+import { temporaryDirectory, removeTemporaryDirectories } from './support/run-cli';
+
+afterAll(removeTemporaryDirectories);
 
 describe('onboarding file', () => {
   function write(text: string): string {

@@ -7,7 +7,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CliResult, json, runCli, startCli, temporaryDirectory, waitFor } from './support/run-cli';
+import { CliResult, json, runCli, startCli, temporaryDirectory, waitFor, removeTemporaryDirectories } from './support/run-cli';
+
+afterAll(removeTemporaryDirectories);
 
 interface TenantJson {
   tenantId: string;

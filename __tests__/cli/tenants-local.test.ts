@@ -5,7 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { json, runCli, temporaryDirectory } from './support/run-cli';
+import { json, runCli, temporaryDirectory, removeTemporaryDirectories } from './support/run-cli';
+
+afterAll(removeTemporaryDirectories);
 
 interface TenantJson {
   tenantId: string;

@@ -51,8 +51,20 @@ export function json<T>(result: CliResult): T {
   }
 }
 
+const created: string[] = [];
+
+/** Creates a temporary directory that `removeTemporaryDirectories` deletes. */
 export function temporaryDirectory(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(directory);
+  return directory;
+}
+
+/** Deletes the directories this test file created; a sandbox with silo tenants holds tens of MB. */
+export function removeTemporaryDirectories(): void {
+  for (const directory of created.splice(0)) {
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 /** Polls `condition` every 100 ms until it is true or `timeoutMs` passes. */
