@@ -30,6 +30,10 @@ describe('cognito-local launcher', () => {
     dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-cognito-'));
   });
 
+  afterEach(() => {
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
   test('pool, users and issuer persist across restarts', async () => {
     const port = await findFreeLoopbackPort();
     const first = await startCognitoLocal({ dataDirectory, port, unemulatedServiceEndpoint: GUARD_ENDPOINT });

@@ -8,9 +8,15 @@ import { ExecutionStore, StoredExecution } from '../../../local/sandbox/executio
 import { hashSources } from '../../../local/sandbox/tenant-template';
 import { buildPlatformConfig } from '../../../config/platform-config';
 
+const created: string[] = [];
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-parts-'));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-parts-'));
+  created.push(directory);
+  return directory;
 }
+
+afterAll(() => created.forEach((directory) => fs.rmSync(directory, { recursive: true, force: true })));
 
 describe('fault injection', () => {
   test('inert without its variables', () => {

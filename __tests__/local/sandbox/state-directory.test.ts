@@ -5,9 +5,15 @@ import { spawn, spawnSync } from 'child_process';
 import { DEFAULT_STATE_DIR, resolveStateDirectory, StateDirectory, StateDirectoryError } from '../../../local/sandbox/state-directory';
 import { acquireStateLock, StateDirectoryLockedError } from '../../../local/sandbox/process-lock';
 
+const created: string[] = [];
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-state-'));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-state-'));
+  created.push(directory);
+  return directory;
 }
+
+afterAll(() => created.forEach((directory) => fs.rmSync(directory, { recursive: true, force: true })));
 
 describe('state directory location', () => {
   test('option wins over the environment', () => {
