@@ -5,6 +5,7 @@
  */
 import { publishEvent } from '../../lambdas/shared/event-publisher';
 import { transitionTenantStatus, trimStatusReason } from '../../lambdas/shared/registry';
+import { reserveTenantName } from '../../lambdas/shared/tenant-names';
 import type { TenantRecord } from '../../lambdas/shared/tenant';
 import { OperationError } from '../errors';
 
@@ -14,6 +15,14 @@ import { OperationError } from '../errors';
  * request, the tenant goes back to PROVISION_FAILED with the reason and this throws.
  */
 export async function retryFailedOnboarding(tenant: TenantRecord): Promise<TenantRecord | undefined> {
+  // A registration whose onboarding request never reached the bus released its name, so
+  // the retry takes it back first and stops if another tenant has registered it since.
+  if (!(await reserveTenantName(tenant.tenantName, tenant.tenantId))) {
+    throw new OperationError(
+      `tenant ${tenant.tenantId} could not be retried: its name "${tenant.tenantName}" is now registered by another tenant`,
+    );
+  }
+
   const pending = await transitionTenantStatus(tenant.tenantId, 'PENDING', { from: ['PROVISION_FAILED'], remove: ['statusReason'] });
   if (!pending) {
     return undefined;
