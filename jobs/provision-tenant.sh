@@ -208,14 +208,17 @@ main() {
     terraform -chdir="${template}" apply -auto-approve -input=false -no-color -compact-warnings
     export_outputs_after_apply "${template}" > "${exports}"
   elif [[ "${JOB_MODE}" == "remote" ]]; then
-    terraform -chdir="${template}" destroy -auto-approve -input=false -no-color -compact-warnings
+    # The tenant's tables and user pool have deletion protection, which AWS enforces on
+    # delete, so an apply lifts it before the destroy.
+    terraform -chdir="${template}" apply -auto-approve -input=false -no-color -compact-warnings -var=deletion_protection=false
+    terraform -chdir="${template}" destroy -auto-approve -input=false -no-color -compact-warnings -var=deletion_protection=false
     echo "TENANT_PLANNED=false" > "${exports}"
   elif [[ "${JOB_ACTION}" != "deprovision" ]]; then
     terraform -chdir="${template}" plan -input=false -no-color -compact-warnings -out=tenant.tfplan
     export_outputs_of_plan "${template}" > "${exports}"
     log "the plan was not applied: local mode stops at terraform plan, so tenant ${TENANT_ID} has no deployed resources"
   else
-    terraform -chdir="${template}" plan -destroy -input=false -no-color -compact-warnings -out=tenant.tfplan
+    terraform -chdir="${template}" plan -destroy -input=false -no-color -compact-warnings -var=deletion_protection=false -out=tenant.tfplan
     echo "TENANT_PLANNED=true" > "${exports}"
     log "the destroy plan was not applied: local mode stops at terraform plan, so nothing was destroyed"
   fi

@@ -260,11 +260,14 @@ describe('provision-tenant.sh remote mode', () => {
     expect(fs.readFileSync(run.exportFile, 'utf8')).toContain('TENANT_TEMPLATE_VERSION=v2');
   });
 
-  it('destroys for deprovision', () => {
+  it('lifts deletion protection, then destroys', () => {
     const run = runJob({ ...REMOTE, JOB_ACTION: 'deprovision' });
+    const apply = run.calls.findIndex((call) => / apply -auto-approve .*-var=deletion_protection=false/.test(call));
+    const destroy = run.calls.findIndex((call) => / destroy -auto-approve .*-var=deletion_protection=false/.test(call));
+
     expect(run.status).toBe(0);
-    expect(run.calls.some((call) => / destroy -auto-approve /.test(call))).toBe(true);
-    expect(run.calls.some((call) => / apply /.test(call))).toBe(false);
+    expect(apply).toBeGreaterThan(-1);
+    expect(destroy).toBeGreaterThan(apply);
   });
 
   it('exports into the shell that sources it', () => {
