@@ -69,4 +69,19 @@ export class ResourceNames {
   bucket(purpose: string, accountId: string): string {
     return `${this.prefix}-${purpose}-${accountId}`;
   }
+
+  /** The control plane's EventBridge bus; the stack and the local bus share the name. */
+  get eventBus(): string {
+    return this.of('bus');
+  }
+
+  /** The CodeBuild project that runs Terraform for silo tenants. */
+  get provisioningProject(): string {
+    return this.of('tenant-provisioning');
+  }
+
+  /** The tenant registry table. */
+  get tenantsTable(): string {
+    return this.of('tenants');
+  }
 }

@@ -59,7 +59,7 @@ export class ControlPlaneStack extends PlatformStack {
     const { config, names } = this;
     const stateMachineDirectory = props.stateMachineDirectory ?? path.join(REPOSITORY_ROOT, 'statemachines');
 
-    this.bus = new PlatformEventBus(this, 'event-bus', { busName: names.of('bus'), archiveName: names.of('events-archive') });
+    this.bus = new PlatformEventBus(this, 'event-bus', { busName: names.eventBus, archiveName: names.of('events-archive') });
     this.tables = new ControlPlaneTables(this, 'tables', names);
     this.userPool = new ControlPlaneUserPool(this, 'user-pool', {
       poolName: names.of('control-plane'),
@@ -72,7 +72,7 @@ export class ControlPlaneStack extends PlatformStack {
       templateVersionParameterName: templateVersionParameterName(config.prefix),
     });
     this.provisioning = new ProvisioningProject(this, 'provisioning', {
-      projectName: names.of('tenant-provisioning'),
+      projectName: names.provisioningProject,
       config,
       stateBucket: this.storage.stateBucket,
       templateBucket: this.storage.templateBucket,

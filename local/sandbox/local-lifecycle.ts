@@ -71,16 +71,12 @@ export class LocalLifecycle {
 
   constructor(private readonly options: LocalLifecycleOptions) {
     const { config, directory } = options;
-    const names = new ResourceNames(config.prefix);
     this.executions = new ExecutionStore(directory.executions);
     this.deadLetters = new DeadLetterStore(directory.deadLetters);
     this.jobs = new TenantJobStore(directory);
     this.changes.setMaxListeners(0);
 
-    const values = localDefinitionValues(config, {
-      EventBusName: names.of('bus'),
-      ProvisioningProjectName: names.of('tenant-provisioning'),
-    });
+    const values = localDefinitionValues(config);
     this.definitionValues = values;
 
     const archiveFile = directory.eventArchive;

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { ALL_HANDLERS } from '../../lambdas/catalog';
 import { ResourceNames } from '../../config/naming';
 import type { PlatformConfig } from '../../config/platform-config';
+import { templateVersionParameterName } from '../../constructs/shared/platform-parameters';
 
 /** Placeholders other than `${Function:<handler-id>}`. */
 export const ASL_PLACEHOLDERS = [
@@ -74,8 +75,8 @@ export function loadDefinition(file: string, values: LocalDefinitionValues): Rec
 }
 
 /**
- * Local values derived from the platform configuration. Names follow `<prefix>-<purpose>`;
- * the template-version parameter is `/<prefix>/control-plane/tenant-template-version`.
+ * Local values derived from the platform configuration, with the names the control-plane
+ * stack gives the same resources.
  */
 export function localDefinitionValues(config: PlatformConfig, overrides: Partial<Record<AslPlaceholder, string>> = {}): LocalDefinitionValues {
   const names = new ResourceNames(config.prefix);
@@ -84,12 +85,12 @@ export function localDefinitionValues(config: PlatformConfig, overrides: Partial
     accountId: config.accountId,
     prefix: config.prefix,
     placeholders: {
-      EventBusName: names.of('events'),
+      EventBusName: names.eventBus,
       ControlPlaneSource: config.eventSources.controlPlane,
       ApplicationPlaneSource: config.eventSources.applicationPlane,
-      TenantsTable: names.of('tenants'),
-      ProvisioningProjectName: names.of('provisioning'),
-      TemplateVersionParameter: `/${config.prefix}/control-plane/tenant-template-version`,
+      TenantsTable: names.tenantsTable,
+      ProvisioningProjectName: names.provisioningProject,
+      TemplateVersionParameter: templateVersionParameterName(config.prefix),
       ...overrides,
     },
   };

@@ -140,7 +140,7 @@ describe('LocalStateMachine', () => {
 
     const accepted = await machine(definition, { bindings: { putEvents: (entries) => (sent.push(...entries), { FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] }) } }).run({ tenantId: 'abcd1234' });
     expect(accepted.status).toBe('SUCCEEDED');
-    expect(sent).toEqual([{ EventBusName: 'tf-events', Source: 'sbt.control.plane', DetailType: 'sbt_aws_ingestUsage', Detail: '{"tenantId":"abcd1234"}' }]);
+    expect(sent).toEqual([{ EventBusName: 'tf-bus', Source: 'sbt.control.plane', DetailType: 'sbt_aws_ingestUsage', Detail: '{"tenantId":"abcd1234"}' }]);
 
     const rejected = await machine(definition, {
       bindings: { putEvents: () => ({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InvalidArgument', ErrorMessage: 'bad detail' }] }) },
