@@ -4,7 +4,9 @@
  * code.
  */
 import { Command, Option } from 'commander';
+import { registerDriftCommands } from './commands/drift';
 import { registerExecutionCommands } from './commands/executions';
+import { registerRolloutCommands } from './commands/rollout';
 import { registerSandboxCommands } from './commands/sandbox';
 import { registerStateCommands } from './commands/state';
 import { registerTenantCommands } from './commands/tenants';
@@ -50,6 +52,8 @@ export function buildProgram(streams: OutputStreams, run: RunState): Command {
   registerExecutionCommands(program, streams, run);
   registerStateCommands(program, streams, run);
   registerSandboxCommands(program, streams, run);
+  registerRolloutCommands(program, streams, run);
+  registerDriftCommands(program, streams, run);
   return program;
 }
 

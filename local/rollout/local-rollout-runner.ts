@@ -45,7 +45,6 @@ export interface RolloutBuildRequest {
 export interface RolloutBuild {
   readonly Id: string;
   readonly BuildStatus: string;
-  readonly [field: string]: unknown;
 }
 
 /** A failed build; the runner turns it into States.TaskFailed with the Build as the cause, as Step Functions does. */
@@ -247,10 +246,12 @@ export async function runLocalRollout(input: Record<string, unknown>, options: L
   } as Parameters<typeof machine.run>[1]);
 
   const progress = options.onProgress;
+  // Work states of the top level only; the states inside a wave report through the job runner.
+  const reported = new Set(Object.entries(raw.States).filter(([, state]) => state.Type === 'Task' || state.Type === 'Map').map(([name]) => name));
   if (progress) {
     void (async () => {
       for await (const event of execution.eventLogs) {
-        if (event.type === 'StateEntered' && 'state' in event) {
+        if (event.type === 'StateEntered' && 'state' in event && reported.has(event.state.name)) {
           progress(`rollout ${rolloutId}: ${event.state.name}`);
         }
       }

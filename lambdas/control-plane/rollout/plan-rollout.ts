@@ -5,12 +5,8 @@
  * tenants that the earlier rollout updated, with their previous versions as targets.
  */
 import { randomUUID } from 'crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../shared/aws-clients';
-import { configuredTiers } from '../../shared/environment';
 import { logger } from '../../shared/powertools';
-import { tenantsTableName } from '../../shared/registry';
-import { REGISTRY_SCHEMA, TenantRecord } from '../../shared/tenant';
+import type { TenantRecord } from '../../shared/tenant';
 import {
   PlannedWave,
   ROLLOUT_ERRORS,
@@ -25,6 +21,7 @@ import {
   tenantItemKey,
 } from './rollout-model';
 import { createRollout, getRolloutHeader, listRolloutTenants } from './rollout-store';
+import { siloTenants } from './silo-tenants';
 import { WaveSpecError, assignWaves, parseWaveSpec } from './wave-spec';
 
 export interface PlanRolloutEvent {
@@ -149,7 +146,7 @@ async function planDeploy(input: RolloutInput, parameterVersion: unknown): Promi
     throw new InvalidRolloutInputError((error as Error).message);
   }
 
-  const tenants = await activeSiloTenants();
+  const tenants = await siloTenants(['ACTIVE']);
   const pending = tenants.filter((tenant) => tenant.templateVersion !== targetVersion);
   const skipped = tenants
     .filter((tenant) => tenant.templateVersion === targetVersion)
@@ -207,30 +204,4 @@ async function planRollback(input: RolloutInput): Promise<Plan> {
   const waves = [...byWave.values()].map((items, index) => ({ number: index + 1, items }));
   const versions = [...new Set(waves.flatMap((wave) => wave.items.map((item) => item.targetVersion)))];
   return { targetVersion: versions.length > 0 ? versions.join(', ') : original.targetVersion, waves, skipped };
-}
-
-/** Reads every ACTIVE tenant of every silo tier, oldest first within each tier. */
-export async function activeSiloTenants(): Promise<TenantRecord[]> {
-  const index = REGISTRY_SCHEMA.tenants.indexes.byTier;
-  const siloTiers = configuredTiers().filter((tier) => tier.model === 'silo');
-  const tenants: TenantRecord[] = [];
-  for (const tier of siloTiers) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(
-        new QueryCommand({
-          TableName: tenantsTableName(),
-          IndexName: index.name,
-          KeyConditionExpression: '#tier = :tier',
-          FilterExpression: '#status = :active',
-          ExpressionAttributeNames: { '#tier': index.partitionKey, '#status': 'status' },
-          ExpressionAttributeValues: { ':tier': tier.name, ':active': 'ACTIVE' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      tenants.push(...((page.Items ?? []) as TenantRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  }
-  return tenants;
 }

@@ -1,0 +1,80 @@
+/**
+ * Rollouts on the local target: the rollout state machine runs in this process through the
+ * local runner, and each tenant's job is the real provisioning job in local mode, so it
+ * stops at `terraform plan`. Approvals are decision files in the state directory, written
+ * without the sandbox lock that the running rollout holds.
+ */
+import * as path from 'path';
+import * as os from 'os';
+import type { LocalTarget } from '../targets/local-target';
+import { LocalBuildFailedError, runLocalBuild } from '../../local/codebuild';
+import { ensureTenantTemplate } from '../../local/sandbox/tenant-template';
+import { recordDecision, readWaiting, type ApprovalDecision, type WaitingRecord } from '../../local/rollout/approval-records';
+import { runLocalRollout, type LocalRolloutResult, type RolloutBuildRequest } from '../../local/rollout/local-rollout-runner';
+
+/** Runs a rollout (or a rollback) to its end on the sandbox and returns how it ended. */
+export async function runSandboxRollout(target: LocalTarget, input: Record<string, unknown>, progress: (message: string) => void): Promise<LocalRolloutResult> {
+  await target.prepareLifecycle();
+  const { sandbox, config } = target;
+  const template = await ensureTenantTemplate(sandbox.directory.templates, config, progress);
+  const jobs = sandbox.tenantJobs;
+
+  const startBuild = async (request: RolloutBuildRequest) => {
+    const variables = Object.fromEntries(request.EnvironmentVariablesOverride.map((variable) => [variable.Name, variable.Value]));
+    const tenantId = variables.TENANT_ID ?? '';
+    const startedAt = new Date().toISOString();
+    progress(`tenant ${tenantId}: planning version ${variables.TEMPLATE_VERSION} (local jobs stop at terraform plan)`);
+    try {
+      const build = await runLocalBuild(request, {
+        workDir: path.join(sandbox.directory.root, 'codebuild'),
+        templateDir: template.directory,
+        stateRoot: sandbox.directory.root,
+        region: config.region,
+        accountId: config.accountId,
+        timeoutInMinutes: config.jobTimeoutMinutes,
+        // The job keeps its working folder, so `state list` shows the saved plan.
+        projectEnvironment: { KEEP_WORK_DIR: '1' },
+      });
+      jobs.record(tenantId, build, 'update', startedAt);
+      return build;
+    } catch (error) {
+      if (error instanceof LocalBuildFailedError) {
+        jobs.record(tenantId, error.build, 'update', startedAt);
+        progress(`tenant ${tenantId}: job failed: ${error.errorText.split('\n').pop() ?? error.message}`);
+      }
+      throw error;
+    }
+  };
+
+  return runLocalRollout(input, {
+    prefix: config.prefix,
+    region: config.region,
+    accountId: config.accountId,
+    stateDir: sandbox.directory.root,
+    startBuild,
+    onProgress: progress,
+  });
+}
+
+/**
+ * Records an approval or rejection for the gate a local rollout waits at. Needs no lock:
+ * the waiting process polls the decision file and resumes or stops.
+ */
+export function decideSandboxRollout(
+  stateDir: string,
+  rolloutId: string,
+  decision: 'approve' | 'reject',
+  reason: string | undefined,
+): { decision: ApprovalDecision; waiting: WaitingRecord | undefined } {
+  const waiting = readWaiting(stateDir, rolloutId);
+  const recorded = recordDecision(stateDir, rolloutId, { decision, decidedBy: operatorName(), ...(reason ? { reason } : {}) });
+  return { decision: recorded, waiting };
+}
+
+function operatorName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
