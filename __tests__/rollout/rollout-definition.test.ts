@@ -91,3 +91,40 @@ describe('rollout definition', () => {
     expect(() => substitutePlaceholders('{"a":"${EventBusName}"}', { prefix: 'x' })).toThrow('placeholder ${EventBusName}');
   });
 });
+
+describe('approval gate permissions', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { deriveStateMachineStatements } = require('../../constructs/control-plane/state-machine-permissions') as typeof import('../../constructs/control-plane/state-machine-permissions');
+  const targets = {
+    region: 'us-east-1',
+    accountId: '123456789012',
+    placeholders: {
+      EventBusName: 'bus',
+      ControlPlaneSource: 'cp',
+      ApplicationPlaneSource: 'ap',
+      TenantsTable: 'tenants',
+      ProvisioningProjectName: 'project',
+      TemplateVersionParameter: '/tenantform/control-plane/tenant-template-version',
+    },
+    functionArn: (id: string) => `arn:aws:lambda:us-east-1:123456789012:function:tenantform-${id}`,
+    eventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/bus',
+    provisioningProjectArn: 'arn:aws:codebuild:us-east-1:123456789012:project/project',
+  };
+
+  test('waitForTaskToken invokes only the named function', () => {
+    const statements = deriveStateMachineStatements(definition, targets, 'rollout.asl.json');
+    const invoke = statements.find((statement) => statement.actions.includes('lambda:InvokeFunction'));
+    expect(invoke?.resources).toContain('arn:aws:lambda:us-east-1:123456789012:function:tenantform-rollout-request-approval');
+    expect(statements.flatMap((statement) => statement.actions)).not.toContain('states:SendTaskSuccess');
+  });
+
+  test('function name from the input is refused', () => {
+    const gate = {
+      StartAt: 'Gate',
+      States: {
+        Gate: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { 'FunctionName.$': '$.name', Payload: {} }, End: true },
+      },
+    };
+    expect(() => deriveStateMachineStatements(gate, targets, 'gate.asl.json')).toThrow('takes FunctionName from the input');
+  });
+});
