@@ -36,7 +36,7 @@ export interface DriftPlanRequest {
 
 const PLAN_FILE = 'drift.tfplan';
 
-/** Plans one tenant and classifies the result; never throws for a Terraform failure. */
+/** Plans one tenant and classifies the result. Any error, Terraform's or the file copy's, becomes a FAILED result. */
 export async function planTenantDrift(request: DriftPlanRequest): Promise<DriftResult> {
   const started = Date.now();
   const folder = path.join(request.workDir, request.tenantId);
@@ -67,8 +67,8 @@ export async function planTenantDrift(request: DriftPlanRequest): Promise<DriftR
       return failed(`terraform plan failed: ${plan.stderr || plan.stdout}`);
     }
 
-    const shown = await runTerraform(request.terraform, ['show', '-json', '-no-color', PLAN_FILE], folder);
-    const changes = shown.exitCode === 0 ? changedResources(shown.stdout) : [];
+    const planJson = await runTerraform(request.terraform, ['show', '-json', '-no-color', PLAN_FILE], folder);
+    const changes = planJson.exitCode === 0 ? changedResources(planJson.stdout) : [];
     return { tenantId: request.tenantId, status: 'DRIFTED', changes, durationMs: Date.now() - started };
   } catch (error) {
     return failed((error as Error).message);

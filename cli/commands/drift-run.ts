@@ -4,7 +4,7 @@
  * for the tenant.
  *
  * On the local target nothing was ever applied, so each tenant's state is empty and every
- * plan differs: the command says so, and the result shows what Terraform would create.
+ * plan differs. The command warns about it, and the result shows what Terraform would create.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -83,7 +83,7 @@ function variablesOf(tenant: TenantRecord, version: string): Record<string, stri
   return { tenant_id: tenant.tenantId, tenant_name: tenant.tenantName, tier: tenant.tier, admin_email: tenant.email, template_version: version };
 }
 
-/** The sandbox's tenant template and each tenant's local state, where local jobs keep it. */
+/** Builds plan requests from the sandbox's tenant template and each tenant's local state, where local jobs keep it. */
 async function localRequests(target: LocalTarget, progress: (message: string) => void): Promise<RequestBuilder> {
   await target.prepareLifecycle();
   const { ensureTenantTemplate } = await import('../../local/sandbox/tenant-template');

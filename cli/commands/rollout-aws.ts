@@ -1,7 +1,7 @@
 /**
- * Rollouts on the deployed control plane: `start` and `rollback` start an execution of the
- * rollout state machine (its name is the rollout id), and `approve` and `reject` read the
- * task token that the approval gate stored on the rollout record and call SendTaskSuccess or
+ * Rollouts on the deployed control plane. `start` and `rollback` start an execution of the
+ * rollout state machine, named after the rollout id. `approve` and `reject` read the task
+ * token that the approval gate stored on the rollout record, and call SendTaskSuccess or
  * SendTaskFailure. The state machine ARN comes from the same settings file as the other
  * `--target aws` names (`rollout_state_machine_arn` in the control-plane outputs).
  */

@@ -12,7 +12,14 @@ import { ensureTenantTemplate } from '../../local/sandbox/tenant-template';
 import { recordDecision, readWaiting, type ApprovalDecision, type WaitingRecord } from '../../local/rollout/approval-records';
 import { runLocalRollout, type LocalRolloutResult, type RolloutBuildRequest } from '../../local/rollout/local-rollout-runner';
 
-/** Runs a rollout (or a rollback) to its end on the sandbox and returns how it ended. */
+/**
+ * Runs a rollout (or a rollback) to its end on the sandbox and returns how it ended. Every
+ * version is planned from the sandbox's one synthesised template, so locally a version is
+ * only the label recorded on the tenants.
+ *
+ * NOTE: a rollout stopped by Ctrl-C or a crash leaves the tenants it had claimed in UPDATING
+ * with its `updatingRolloutId`. Later rollouts skip them, and nothing repairs them yet.
+ */
 export async function runSandboxRollout(target: LocalTarget, input: Record<string, unknown>, progress: (message: string) => void): Promise<LocalRolloutResult> {
   await target.prepareLifecycle();
   const { sandbox, config } = target;

@@ -25,7 +25,7 @@ export interface RolloutView {
   readonly tenants: readonly Omit<RolloutTenantItem, 'rolloutId' | 'itemKey'>[];
 }
 
-/** Reads one rollout, or throws an `OperationError` that says how to list rollouts. */
+/** Reads one rollout, or throws an `OperationError` that explains how to list rollouts. */
 export async function readRolloutView(rolloutId: string): Promise<RolloutView> {
   if (!ROLLOUT_ID_PATTERN.test(rolloutId)) {
     throw new OperationError(`rollout id ${JSON.stringify(rolloutId)} is invalid: it must be 1 to 80 letters, digits, hyphens or underscores`, 'rollout');

@@ -1,6 +1,6 @@
 /**
  * `tenantform rollout ...`: bring every silo tenant to a tenant-template version in waves,
- * watch a rollout, answer its approval gates, and roll it back. On the local target the
+ * watch a rollout, approve or reject it at its gates, and roll it back. On the local target the
  * rollout runs in this process with plan-only jobs; on AWS it is an execution of the
  * deployed rollout state machine.
  */
@@ -147,8 +147,8 @@ async function showStatus(context: CommandContext, rolloutId: string | undefined
 }
 
 /**
- * A running local rollout holds the sandbox lock, so its record cannot be read; say what
- * the rollout waits for instead of only naming the lock holder.
+ * A running local rollout holds the sandbox lock, so its record cannot be read. This prints
+ * what the rollout waits for, before the lock error names the holder.
  */
 async function explainLockedSandbox(context: CommandContext, rolloutId: string | undefined): Promise<void> {
   const { resolveStateDirectory } = await import('../../local/sandbox/state-directory');

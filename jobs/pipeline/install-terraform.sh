@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs Terraform $TERRAFORM_VERSION into /usr/local/bin after checking its SHA-256, and,
-# with MIRROR_DIR set, mirrors the pinned hashicorp/aws provider there so the offline tests
-# (which read providers only from a filesystem mirror) run in the build.
+# Installs Terraform $TERRAFORM_VERSION into /usr/local/bin after checking its SHA-256. With
+# MIRROR_DIR set, it also mirrors the pinned hashicorp/aws provider there, because the tests
+# read providers only from a filesystem mirror.
 set -euo pipefail
 
 if [[ ! "${TERRAFORM_VERSION:-}" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then

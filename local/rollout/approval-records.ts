@@ -16,7 +16,7 @@ export interface WaitingRecord {
   /** Wave that starts when the gate is approved. */
   readonly wave: number;
   readonly since: string;
-  /** PID of the process that waits, so a reader can tell a gate nobody waits on. */
+  /** PID of the waiting process, so a reader can tell when no process waits at the gate. */
   readonly pid: number;
 }
 

@@ -1,9 +1,9 @@
 /**
  * Runs `statemachines/rollout.asl.json` on this machine with aws-local-stepfunctions: the
  * same definition the control-plane stack deploys, with its Task states bound to local
- * stand-ins. Lambda tasks run the catalogued handlers in-process, the CodeBuild task calls
- * `startBuild` (the local CodeBuild runner in the sandbox, a fake in some tests), the SSM
- * task calls `getParameter`, and the approval gate polls a decision file (see
+ * stand-ins. Lambda tasks run the catalogued handlers in-process. The CodeBuild task calls
+ * `startBuild`, which is the local CodeBuild runner in the sandbox and a fake in some tests.
+ * The SSM task calls `getParameter`, and the approval gate polls a decision file (see
  * approval-records.ts) instead of waiting for SendTaskSuccess.
  *
  * The handlers read their tables from the environment (TENANTS_TABLE, ROLLOUTS_TABLE,
@@ -182,8 +182,8 @@ async function waitForApproval(input: ApprovalInput, options: LocalRolloutOption
   markWaiting(options.stateDir, { rolloutId, wave: nextWaveNumber, since: new Date().toISOString(), pid: process.pid });
   options.onProgress?.(`rollout ${rolloutId} waits for approval of wave ${nextWaveNumber}: run "tenantform rollout approve ${rolloutId}" or "tenantform rollout reject ${rolloutId}"`);
   try {
-    // The Task state's TimeoutSeconds fails the state when nobody decides in time; the
-    // signal then stops the polling, because the execution has ended.
+    // The Task state's TimeoutSeconds fails the state when no decision arrives in time.
+    // The signal then stops the polling, because the execution has ended.
     const decision = await waitForDecision(options.stateDir, rolloutId, nextWaveNumber, {
       pollMs: options.approvalPollMs ?? 500,
       timeoutMs: APPROVAL_TIMEOUT_SECONDS * 1000,

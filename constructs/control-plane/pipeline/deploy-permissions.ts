@@ -1,13 +1,13 @@
 /**
  * What Terraform needs to create, change and delete the control-plane and application-plane
  * stacks, by service, on names that start with the platform prefix. `RESOURCE_TYPE_GROUPS`
- * says which group covers each Terraform resource type; a test synthesises both stacks and
- * fails on a resource type that no group covers, so a new kind of resource cannot ship
- * without its permissions.
+ * maps each Terraform resource type to the groups that cover it. A test synthesises both
+ * stacks and fails on a resource type that no group covers, so a new kind of resource cannot
+ * ship without its permissions.
  *
- * NOTE: the action lists follow the AWS provider's create, read, update and delete calls as
- * documented for hashicorp/aws 5.100.0; they have not been exercised against AWS, so a
- * missing read action shows up only at the first real deployment.
+ * NOTE: the action lists are an estimate of the calls the AWS provider makes for each
+ * resource type. No apply has run against AWS, so a missing action shows up only at the
+ * first real deployment.
  */
 import type { PolicyStatement } from '../../shared/iam';
 import type { PlatformConfig } from '../../../config/platform-config';

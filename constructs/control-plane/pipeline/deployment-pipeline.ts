@@ -1,9 +1,9 @@
 /**
- * The deployment pipeline (CodePipeline V2): Source (an archive in the pipeline bucket, or a
- * repository through a CodeStar connection), Build (tests, synth, publish the tenant template
- * and move the template-version parameter), Deploy (Terraform apply of the control plane,
- * then of the pooled application plane, each with its own state key) and Rollout (the
- * rollout state machine brings every silo tenant to the new version in waves).
+ * The deployment pipeline (CodePipeline V2) and its four stages. Source takes an archive in
+ * the pipeline bucket, or a repository through a CodeStar connection. Build tests, synthesises,
+ * publishes the tenant template and moves the template-version parameter. Deploy applies the
+ * control plane, then the pooled application plane, each with its own state key. Rollout
+ * starts the rollout state machine, which brings every silo tenant to the new version in waves.
  *
  * Executions are QUEUED, so a newer source waits for a running rollout instead of
  * superseding it halfway through its waves.

@@ -21,7 +21,7 @@ export interface PipelineResources {
   readonly rolloutStateMachineName: string;
 }
 
-/** The CodePipeline service role: read the source, pass artifacts, start the builds and the rollout. */
+/** Lists what the CodePipeline service role may do: read the source, pass artifacts, start the builds and the rollout. */
 export function pipelineRoleStatements(resources: PipelineResources): PolicyStatement[] {
   const { region, accountId } = resources.config;
   const statements: PolicyStatement[] = [
@@ -61,7 +61,7 @@ export function pipelineRoleStatements(resources: PipelineResources): PolicyStat
   return statements;
 }
 
-/** The build project: pipeline artifacts, publishing template versions and moving the version parameter. */
+/** Lists what the build project may do: use pipeline artifacts, publish template versions and move the version parameter. */
 export function buildRoleStatements(resources: PipelineResources, logGroupArn: string): PolicyStatement[] {
   return [
     { sid: 'WriteBuildLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroupArn}:*`] },
@@ -76,7 +76,7 @@ export function buildRoleStatements(resources: PipelineResources, logGroupArn: s
       resources: [`${resources.templateBucketArn}/${resources.templateKeyPrefix}/*`],
     },
     {
-      // Without ListBucket, S3 answers a HeadObject of a missing key with 403 instead of 404.
+      // Without ListBucket, S3 returns 403 instead of 404 for a HeadObject of a missing key.
       sid: 'ListTemplates',
       actions: ['s3:ListBucket'],
       resources: [resources.templateBucketArn],
@@ -90,8 +90,8 @@ export function buildRoleStatements(resources: PipelineResources, logGroupArn: s
 }
 
 /**
- * The deploy project: the platform stacks' state files and lock files under `platform/`, and
- * the resource types the control-plane and application-plane stacks declare.
+ * Lists what the deploy project may do: use the platform stacks' state and lock files under
+ * `platform/`, and manage the resource types the control-plane and application-plane stacks declare.
  */
 export function deployRoleStatements(resources: PipelineResources, logGroupArn: string): PolicyStatement[] {
   return [

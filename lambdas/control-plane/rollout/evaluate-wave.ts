@@ -1,7 +1,7 @@
 /**
  * Runs after each wave: counts the tenant results, writes the wave's summary to the rollout
  * record and decides whether the rollout goes on. The failure percentage is failed tenants
- * over tenants whose job ran (skipped tenants ran nothing), and a wave halts the rollout
+ * over tenants whose job ran, because skipped tenants ran nothing. A wave halts the rollout
  * when it has a failure and the percentage exceeds the tolerated one, so a tolerance of 0
  * halts on the first failed tenant.
  */

@@ -14,7 +14,7 @@ export interface PrepareTenantEvent {
   readonly item: WaveItem;
 }
 
-/** What the CodeBuild step needs for a claimed tenant; every value is a string for its environment. */
+/** Result of the claim: for a claimed tenant, the CodeBuild step's inputs, each a string because they become environment variables. */
 export type PrepareTenantResult =
   | {
       readonly action: 'apply';

@@ -1,9 +1,9 @@
 /**
  * Last step for each tenant of a wave: returns the tenant to ACTIVE and records the result.
- * On success the registry stores the new version, the time and the previous version (for
- * rollback); on failure it keeps the old version and stores the reason. Every path returns
- * a result instead of failing, so one tenant's failure never stops the rest of its wave;
- * the wave's failure threshold is checked once the wave ends.
+ * On success the registry stores the new version, the time and the previous version, which a
+ * rollback returns to. On failure it keeps the old version and stores the reason. Every path
+ * returns a result instead of failing, so one tenant's failure never stops the rest of its
+ * wave. The wave's failure threshold is checked once the wave ends.
  */
 import { logger } from '../../shared/powertools';
 import { getTenant } from '../../shared/registry';

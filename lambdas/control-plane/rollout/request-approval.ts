@@ -1,6 +1,6 @@
 /**
  * The approval gate between waves. Step Functions invokes this handler with a task token
- * and waits; the handler stores the token on the rollout record and sets the status to
+ * and waits. The handler stores the token on the rollout record and sets the status to
  * WAITING_FOR_APPROVAL. `tenantform rollout approve|reject` reads the token and calls
  * SendTaskSuccess or SendTaskFailure, which resumes or stops the execution.
  */

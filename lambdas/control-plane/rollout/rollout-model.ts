@@ -65,7 +65,7 @@ export const rolloutInputSchema = z
     approveBetweenWaves: z.boolean().default(false),
     /** Rollout whose tenants a rollback returns to their previous versions. */
     rollbackOf: z.string().regex(ROLLOUT_ID_PATTERN, 'must be the id of an earlier rollout').optional(),
-    /** Who or what started the rollout, such as `pipeline` or an operator's name. */
+    /** Starter of the rollout, such as `pipeline`, `cli` or an operator's name. */
     startedBy: z.string().min(1).max(128).optional(),
   })
   .strict();
@@ -129,7 +129,7 @@ export interface RolloutHeader {
   readonly startedBy?: string;
   readonly rollbackOf?: string;
   readonly rolledBackBy?: string;
-  /** Why the rollout halted or was rejected. */
+  /** Reason the rollout halted or was rejected. */
   readonly statusReason?: string;
   readonly failedTenants?: readonly string[];
   /** Task token of the approval gate while the status is WAITING_FOR_APPROVAL. */

@@ -120,7 +120,7 @@ export interface StatusChange {
 
 /**
  * Moves rollout `rolloutId` to `to` when its status is one of `change.from`, and returns
- * the updated header; returns undefined when the rollout does not exist or is in another
+ * the updated header. Returns undefined when the rollout does not exist or is in another
  * status.
  */
 export async function setRolloutStatus(rolloutId: string, to: RolloutStatus, change: StatusChange): Promise<RolloutHeader | undefined> {

@@ -1,8 +1,8 @@
 /**
  * Conditional writes of a rollout on the tenant registry. A rollout claims a tenant by
- * moving it from ACTIVE to UPDATING and stamping `rolloutId` on it, and only the same
- * rollout can release it, so two rollouts (or a rollout and a tier change) never apply
- * Terraform to one tenant at the same time.
+ * moving it from ACTIVE to UPDATING and stamping its id on it. Only the same rollout can
+ * release it, so two rollouts (or a rollout and a tier change) never apply Terraform to one
+ * tenant at the same time.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/aws-clients';
@@ -97,8 +97,8 @@ export interface ReleaseOutcome {
 /**
  * Returns a tenant claimed by `rolloutId` to ACTIVE. On success it records the new version,
  * the time and the previous version; on failure it keeps the recorded version and stores the
- * reason. Returns false when the tenant is not held by this rollout, which a retried call
- * after a successful release also sees.
+ * reason. Returns false when the tenant is not held by this rollout, which is also the case
+ * for a retried call after a successful release.
  */
 export async function releaseTenant(tenantId: string, rolloutId: string, outcome: ReleaseOutcome): Promise<boolean> {
   const names: Record<string, string> = { '#status': 'status', '#claim': ROLLOUT_CLAIM_ATTRIBUTE, '#updatedAt': 'updatedAt' };
