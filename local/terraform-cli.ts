@@ -81,7 +81,7 @@ export function prepareTerraformEnvironment(workDir: string, env: NodeJS.Process
   const binary = findTerraformBinary(env);
   const mirror = findProviderMirror(env);
   const pluginCache = path.join(workDir, 'plugin-cache');
-  fs.mkdirSync(pluginCache, { recursive: true });
+  linkMirrorIntoCache(mirror, pluginCache);
 
   const cliConfigFile = path.join(workDir, 'terraform.tfrc');
   const cliConfig = [
@@ -109,6 +109,30 @@ export function prepareTerraformEnvironment(workDir: string, env: NodeJS.Process
       CHECKPOINT_DISABLE: '1',
     },
   };
+}
+
+/**
+ * Links each platform folder of the mirrored provider into the plugin cache, as `terraform
+ * init` would. Terraform's cache is not safe for concurrent writers: two inits that both
+ * find it empty race to create the same folder and one fails with "file exists", so the
+ * entries are created here, once, before any init runs.
+ */
+function linkMirrorIntoCache(mirror: string, pluginCache: string): void {
+  const source = path.join(mirror, AWS_PROVIDER_PATH);
+  const target = path.join(pluginCache, AWS_PROVIDER_PATH);
+  fs.mkdirSync(target, { recursive: true });
+
+  for (const platform of fs.readdirSync(source)) {
+    const link = path.join(target, platform);
+    try {
+      fs.symlinkSync(path.join(source, platform), link, 'dir');
+    } catch (error) {
+      // Another process linked it first, or an earlier init filled the cache itself.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+    }
+  }
 }
 
 export interface TerraformResult {
