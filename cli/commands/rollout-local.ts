@@ -11,18 +11,21 @@ import { LocalBuildFailedError, runLocalBuild } from '../../local/codebuild';
 import { ensureTenantTemplate } from '../../local/sandbox/tenant-template';
 import { recordDecision, readWaiting, type ApprovalDecision, type WaitingRecord } from '../../local/rollout/approval-records';
 import { runLocalRollout, type LocalRolloutResult, type RolloutBuildRequest } from '../../local/rollout/local-rollout-runner';
+import { recoverInterruptedRollouts } from '../../local/rollout/rollout-recovery';
 
 /**
  * Runs a rollout (or a rollback) to its end on the sandbox and returns how it ended. Every
  * version is planned from the sandbox's one synthesised template, so locally a version is
- * only the label recorded on the tenants.
- *
- * NOTE: a rollout stopped by Ctrl-C or a crash leaves the tenants it had claimed in UPDATING
- * with its `updatingRolloutId`. Later rollouts skip them, and nothing repairs them yet.
+ * only the label recorded on the tenants. A rollout that an earlier process left unfinished
+ * (Ctrl-C or a crash) is halted first, and its claimed tenants are released.
  */
 export async function runSandboxRollout(target: LocalTarget, input: Record<string, unknown>, progress: (message: string) => void): Promise<LocalRolloutResult> {
   await target.prepareLifecycle();
   const { sandbox, config } = target;
+  const recovered = await recoverInterruptedRollouts(sandbox.directory.root, 'interrupted: the process running the rollout ended before the rollout finished');
+  for (const rollout of recovered) {
+    progress(`rollout ${rollout.rolloutId} was left unfinished by an earlier process: marked HALTED, released tenants: ${rollout.releasedTenants.join(', ') || 'none'}`);
+  }
   const template = await ensureTenantTemplate(sandbox.directory.templates, config, progress);
   const jobs = sandbox.tenantJobs;
 

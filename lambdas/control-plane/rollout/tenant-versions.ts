@@ -9,7 +9,12 @@ import { documentClient } from '../../shared/aws-clients';
 import { getTenant, isConditionalCheckFailure, tenantsTableName, trimStatusReason } from '../../shared/registry';
 import type { TenantRecord } from '../../shared/tenant';
 
-/** Registry attribute that names the rollout holding a tenant in UPDATING. */
+/**
+ * Registry attribute that names the rollout holding a tenant in UPDATING.
+ *
+ * NOTE: on AWS, the claims of an execution that is stopped by hand stay until they are
+ * removed by hand; the local sandbox releases them at its next rollout.
+ */
 export const ROLLOUT_CLAIM_ATTRIBUTE = 'updatingRolloutId';
 
 /** Registry attribute with the version a tenant ran before its last template change. */
