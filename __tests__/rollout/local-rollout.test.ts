@@ -173,6 +173,39 @@ describe('local rollout', () => {
     expect(readWaiting(fixture.stateDir, 'gated')).toBeUndefined();
   });
 
+  test('version parameter is read without targetVersion', async () => {
+    await seedSiloTenants(fixture, 2, { idPrefix: 'parm' });
+    const codebuild = new FakeCodeBuild(5);
+    const names: string[] = [];
+    const result = await runLocalRollout(
+      { rolloutId: 'from-parameter' },
+      {
+        ...options(codebuild),
+        getParameter: async (name) => {
+          names.push(name);
+          return '6.0.0';
+        },
+      },
+    );
+    expect(result.succeeded).toBe(true);
+    expect(names).toEqual(['/rt/control-plane/tenant-template-version']);
+    expect(codebuild.builds.map((build) => build.version)).toEqual(['6.0.0', '6.0.0']);
+  });
+
+  test('invalid input fails before any job', async () => {
+    await seedSiloTenants(fixture, 1, { idPrefix: 'inva' });
+    const codebuild = new FakeCodeBuild(5);
+    const result = await runLocalRollout({ rolloutId: 'bad-input', targetVersion: '2.0.0', waves: '10%' }, options(codebuild));
+    expect(result.succeeded).toBe(false);
+    expect(result.error).toBe('Rollout.InvalidInput');
+    expect(result.cause).toContain('must end with 100%');
+    expect(codebuild.builds).toEqual([]);
+
+    const badId = await runLocalRollout({ rolloutId: 'no spaces allowed', targetVersion: '2.0.0' }, options(codebuild));
+    expect(badId.error).toBe('Rollout.InvalidInput');
+    expect(badId.cause).toContain('rollout id "no spaces allowed" is invalid');
+  });
+
   test('decision without a waiting gate is rejected', () => {
     expect(() => recordDecision(fixture.stateDir, 'no-such-rollout', { decision: 'approve' })).toThrow('is not waiting for approval');
   });
