@@ -18,6 +18,10 @@ const TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
   'lifecycle-set-access': 120,
   // Deletes every item of a pooled tenant, a page of 25 writes at a time.
   'lifecycle-deprovision-pool': 900,
+  // Reads every silo tenant a page at a time and writes one rollout item per tenant.
+  'rollout-plan': 300,
+  // Reads every tenant item of a rollout to find the failed ones.
+  'rollout-set-status': 60,
 };
 
 export interface ControlPlaneFunctionsProps {
