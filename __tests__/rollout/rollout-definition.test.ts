@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { CONTROL_PLANE_HANDLERS } from '../../lambdas/catalog';
-import { ROLLOUT_DEFINITION_FILE, substitutePlaceholders } from '../../local/rollout/local-rollout-runner';
+import { ROLLOUT_DEFINITION_FILE, rolloutDefinitionValues } from '../../local/rollout/local-rollout-runner';
+import { renderDefinition } from '../../local/stepfunctions';
 
 // asl-validator 4.0.0 ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,7 +32,7 @@ const ALLOWED_SERVICE_RESOURCES = [
 
 describe('rollout definition', () => {
   test('is valid ASL after substitution', () => {
-    const substituted = JSON.parse(substitutePlaceholders(text, { prefix: 'tenantform', region: 'eu-west-1', accountId: '123456789012' }));
+    const substituted = JSON.parse(renderDefinition(text, rolloutDefinitionValues({ prefix: 'tenantform', region: 'eu-west-1', accountId: '123456789012' })));
     const result = aslValidator(substituted, { checkArn: true, checkPaths: true });
     expect(result.errorsText?.('\n') ?? '').toBe('');
     expect(result.isValid).toBe(true);
@@ -88,7 +89,7 @@ describe('rollout definition', () => {
   });
 
   test('unknown placeholder is reported', () => {
-    expect(() => substitutePlaceholders('{"a":"${EventBusName}"}', { prefix: 'x' })).toThrow('placeholder ${EventBusName}');
+    expect(() => renderDefinition('{"a":"${RolloutBus}"}', rolloutDefinitionValues({ prefix: 'x' }))).toThrow('unknown placeholder ${RolloutBus}');
   });
 });
 
@@ -126,5 +127,23 @@ describe('approval gate permissions', () => {
       },
     };
     expect(() => deriveStateMachineStatements(gate, targets, 'gate.asl.json')).toThrow('takes FunctionName from the input');
+  });
+});
+
+describe('local callback binding', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { bindTaskStates } = require('../../local/stepfunctions/task-bindings') as typeof import('../../local/stepfunctions/task-bindings');
+  const gate = {
+    StartAt: 'Gate',
+    States: { Gate: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'f', Payload: {} }, End: true } },
+  };
+
+  test('missing binding names the state', () => {
+    expect(() => bindTaskStates(gate, 'tenantform', {})).toThrow('Task state "Gate" waits for a task token, but no waitForTaskToken binding was given');
+  });
+
+  test('plain error becomes States.TaskFailed', async () => {
+    const handlers = bindTaskStates(gate, 'tenantform', { waitForTaskToken: async () => Promise.reject(new Error('gate broke')) });
+    await expect(handlers.Gate({})).rejects.toMatchObject({ name: 'States.TaskFailed', message: 'gate broke' });
   });
 });

@@ -13,6 +13,9 @@ import { recordDecision, readWaiting, type ApprovalDecision, type WaitingRecord 
 import { runLocalRollout, type LocalRolloutResult, type RolloutBuildRequest } from '../../local/rollout/local-rollout-runner';
 import { recoverInterruptedRollouts } from '../../local/rollout/rollout-recovery';
 
+/** Shortest time between two writes of a running rollout's execution record, in milliseconds. */
+const EXECUTION_SAVE_INTERVAL_MS = 500;
+
 /**
  * Runs a rollout (or a rollback) to its end on the sandbox and returns how it ended. Every
  * version is planned from the sandbox's one synthesised template, so locally a version is
@@ -36,7 +39,10 @@ export async function runSandboxRollout(target: LocalTarget, input: Record<strin
     progress(`tenant ${tenantId}: planning version ${variables.TEMPLATE_VERSION} (local jobs stop at terraform plan)`);
     try {
       const build = await runLocalBuild(request, {
-        workDir: path.join(sandbox.directory.root, 'codebuild'),
+        // Each tenant gets its own folder, and so its own Terraform plugin cache: concurrent
+        // `terraform init` runs on one cache fail with "file exists" while installing the
+        // provider. From the unpacked mirror a cache entry is a symlink, so this costs nothing.
+        workDir: path.join(sandbox.directory.root, 'codebuild', 'rollout', tenantId),
         templateDir: template.directory,
         stateRoot: sandbox.directory.root,
         region: config.region,
@@ -56,14 +62,24 @@ export async function runSandboxRollout(target: LocalTarget, input: Record<strin
     }
   };
 
-  return runLocalRollout(input, {
+  // The execution is stored like the lifecycle executions, so `executions list` shows it.
+  const executions = sandbox.executionStore;
+  let lastSave = 0;
+  const result = await runLocalRollout(input, {
     prefix: config.prefix,
     region: config.region,
     accountId: config.accountId,
     stateDir: sandbox.directory.root,
     startBuild,
     onProgress: progress,
+    onExecutionUpdate: (record) => {
+      if (record.status !== 'RUNNING' || Date.now() - lastSave >= EXECUTION_SAVE_INTERVAL_MS) {
+        lastSave = Date.now();
+        executions.save({ stateMachineId: 'rollout', ownerPid: process.pid, record });
+      }
+    },
   });
+  return result;
 }
 
 /**

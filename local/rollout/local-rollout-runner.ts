@@ -1,7 +1,7 @@
 /**
- * Runs `statemachines/rollout.asl.json` on this machine with aws-local-stepfunctions: the
- * same definition the control-plane stack deploys, with its Task states bound to local
- * stand-ins. Lambda tasks run the catalogued handlers in-process. The CodeBuild task calls
+ * Runs `statemachines/rollout.asl.json` on this machine through the local Step Functions
+ * runner (`local/stepfunctions`): the same definition the control-plane stack deploys, with
+ * its Task states bound to local stand-ins. Lambda tasks run the catalogued handlers in-process. The CodeBuild task calls
  * `startBuild`, which is the local CodeBuild runner in the sandbox and a fake in some tests.
  * The SSM task calls `getParameter`, and the approval gate polls a decision file (see
  * approval-records.ts) instead of waiting for SendTaskSuccess.
@@ -12,26 +12,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { ssmClient } from '../../lambdas/shared/aws-clients';
 import type { HandlerId } from '../../lambdas/catalog';
 import { APPROVAL_TIMEOUT_SECONDS, ROLLOUT_ERRORS, ROLLOUT_ID_PATTERN } from '../../lambdas/control-plane/rollout/rollout-model';
+import { templateVersionParameterName } from '../../constructs/shared/platform-parameters';
 import { invokeLocalHandler } from '../lambda-runtime';
+import { ExecutionRecord, LocalDefinitionValues, LocalStateMachine, TaskError } from '../stepfunctions';
 import { clearWaiting, markWaiting, waitForDecision } from './approval-records';
-
-/** aws-local-stepfunctions 3.0.0 calls Promise.withResolvers, which Node.js 20 lacks. */
-function ensurePromiseWithResolvers(): void {
-  const promise = Promise as unknown as { withResolvers?: () => unknown };
-  promise.withResolvers ??= () => {
-    let resolve!: (value: unknown) => void;
-    let reject!: (reason: unknown) => void;
-    const created = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise: created, resolve, reject };
-  };
-}
 
 export const ROLLOUT_DEFINITION_FILE = path.resolve(__dirname, '..', '..', 'statemachines', 'rollout.asl.json');
 
@@ -66,8 +52,10 @@ export interface LocalRolloutOptions {
   readonly region?: string;
   /** @default '000000000000' */
   readonly accountId?: string;
-  /** Receives one line per state entered, for progress output. */
+  /** Receives one line per top-level work state entered, for progress output. */
   readonly onProgress?: (message: string) => void;
+  /** Receives the execution record after each state event, for the sandbox's execution store. */
+  readonly onExecutionUpdate?: (record: ExecutionRecord) => void;
 }
 
 export interface LocalRolloutResult {
@@ -77,88 +65,38 @@ export interface LocalRolloutResult {
   readonly error?: string;
   readonly cause?: string;
   readonly output?: unknown;
+  readonly execution?: ExecutionRecord;
 }
 
-/** Names the local stand-ins use for the placeholders of the definition. */
-export function substitutePlaceholders(text: string, options: Pick<LocalRolloutOptions, 'prefix' | 'region' | 'accountId'>): string {
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '000000000000';
-  const values: Record<string, string> = {
-    ProvisioningProjectName: `${options.prefix}-provisioning`,
-    TemplateVersionParameter: `/${options.prefix}/control-plane/tenant-template-version`,
+/** Local values of the definition's placeholders, with the names the control-plane stack uses. */
+export function rolloutDefinitionValues(options: Pick<LocalRolloutOptions, 'prefix' | 'region' | 'accountId'>): LocalDefinitionValues {
+  const { prefix } = options;
+  return {
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '000000000000',
+    prefix,
+    placeholders: {
+      EventBusName: `${prefix}-bus`,
+      ControlPlaneSource: 'sbt.control.plane',
+      ApplicationPlaneSource: 'sbt.application.plane',
+      TenantsTable: `${prefix}-tenants`,
+      ProvisioningProjectName: `${prefix}-tenant-provisioning`,
+      TemplateVersionParameter: templateVersionParameterName(prefix),
+    },
   };
-  return text.replace(/\$\{([A-Za-z]+)(?::([a-z0-9-]+))?\}/g, (match, name: string, argument: string | undefined) => {
-    if (name === 'Function' && argument) {
-      return `arn:aws:lambda:${region}:${accountId}:function:${options.prefix}-${argument}`;
-    }
-    const value = values[name];
-    if (value === undefined) {
-      throw new Error(`placeholder ${match} in ${ROLLOUT_DEFINITION_FILE} has no local value`);
-    }
-    return value;
-  });
 }
 
-type TaskOverride = (input: any) => Promise<unknown>;
-
-interface StateDefinition {
-  readonly Type: string;
-  readonly Resource?: string;
-  readonly ItemProcessor?: { readonly States: Record<string, StateDefinition> };
-}
-
-/** Builds one local override per Task state, including those inside Map states. */
-function taskOverrides(rawStates: Record<string, StateDefinition>, options: LocalRolloutOptions, signal: AbortSignal): Record<string, TaskOverride> {
-  const overrides: Record<string, TaskOverride> = {};
-  for (const [name, state] of Object.entries(rawStates)) {
-    if (state.ItemProcessor) {
-      Object.assign(overrides, taskOverrides(state.ItemProcessor.States, options, signal));
-    }
-    if (state.Type !== 'Task' || !state.Resource) {
-      continue;
-    }
-    const lambda = /^\$\{Function:([a-z0-9-]+)\}$/.exec(state.Resource);
-    if (lambda) {
-      const id = lambda[1] as HandlerId;
-      overrides[name] = (input) => invokeLocalHandler(id, input, { functionName: `${options.prefix}-${id}`, timeoutMs: 60_000 });
-    } else if (state.Resource === 'arn:aws:states:::codebuild:startBuild.sync') {
-      overrides[name] = (input) => runBuild(input as RolloutBuildRequest, options);
-    } else if (state.Resource === 'arn:aws:states:::aws-sdk:ssm:getParameter') {
-      overrides[name] = async (input: { Name: string }) => ({ Parameter: { Name: input.Name, Value: await readParameter(input.Name, options) } });
-    } else if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
-      overrides[name] = (input) => waitForApproval(input, options, signal);
-    } else {
-      throw new Error(`Task state "${name}" uses resource ${state.Resource}, which the local rollout runner cannot run`);
-    }
-  }
-  return overrides;
-}
-
-async function runBuild(request: RolloutBuildRequest, options: LocalRolloutOptions): Promise<{ Build: RolloutBuild }> {
+async function runBuild(request: RolloutBuildRequest, options: LocalRolloutOptions): Promise<RolloutBuild> {
   try {
-    return { Build: await options.startBuild(request) };
+    return await options.startBuild(request);
   } catch (error) {
     const build = (error as Partial<FailedBuildError>).build;
     if (build) {
       // Step Functions fails a .sync CodeBuild task with States.TaskFailed and the Build as JSON cause.
-      const failure = new Error(JSON.stringify(build));
-      failure.name = 'States.TaskFailed';
-      throw failure;
+      throw new TaskError('States.TaskFailed', JSON.stringify(build));
     }
     throw error;
   }
-}
-
-async function readParameter(name: string, options: LocalRolloutOptions): Promise<string> {
-  if (options.getParameter) {
-    return options.getParameter(name);
-  }
-  const result = await ssmClient().send(new GetParameterCommand({ Name: name }));
-  const value = result.Parameter?.Value;
-  if (value === undefined) {
-    throw new Error(`SSM parameter ${name} has no value`);
-  }
-  return value;
 }
 
 interface ApprovalInput {
@@ -169,12 +107,12 @@ interface ApprovalInput {
 /**
  * The local approval gate: invokes the approval handler (which stores the token and sets
  * WAITING_FOR_APPROVAL), then polls for a decision file. An approval returns like
- * SendTaskSuccess; a rejection fails like SendTaskFailure with Rollout.Rejected.
+ * SendTaskSuccess, and a rejection fails like SendTaskFailure with Rollout.Rejected.
  */
 async function waitForApproval(input: ApprovalInput, options: LocalRolloutOptions, signal: AbortSignal): Promise<unknown> {
   const handlerId = /:function:(.+)$/.exec(input.FunctionName)?.[1]?.slice(options.prefix.length + 1) as HandlerId | undefined;
   if (!handlerId) {
-    throw new Error(`approval FunctionName ${input.FunctionName} is not a function of prefix ${options.prefix}`);
+    throw new TaskError('States.TaskFailed', `approval FunctionName ${input.FunctionName} is not a function of prefix ${options.prefix}`);
   }
   await invokeLocalHandler(handlerId, input.Payload, { functionName: `${options.prefix}-${handlerId}` });
 
@@ -195,75 +133,79 @@ async function waitForApproval(input: ApprovalInput, options: LocalRolloutOption
     if (decision?.decision === 'approve') {
       return { approved: true, decidedBy: decision.decidedBy, decidedAt: decision.decidedAt };
     }
-    const rejection = new Error(decision?.reason ?? `wave ${nextWaveNumber} was rejected${decision?.decidedBy ? ` by ${decision.decidedBy}` : ''}`);
-    rejection.name = ROLLOUT_ERRORS.rejected;
-    throw rejection;
+    const by = decision?.decidedBy ? ` by ${decision.decidedBy}` : '';
+    throw new TaskError(ROLLOUT_ERRORS.rejected, decision?.reason ?? `wave ${nextWaveNumber} was rejected${by}`);
   } finally {
     clearWaiting(options.stateDir, rolloutId);
   }
 }
 
+/** Returns the `errorMessage` of a Lambda error cause, which the runner reports as JSON. */
+function readableCause(cause: string | undefined): string | undefined {
+  if (!cause?.startsWith('{')) {
+    return cause;
+  }
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}
+
 /**
- * Runs one rollout to its end and returns how it ended. The input is the state machine's
- * input; a `rolloutId` is generated when it has none, so the caller can print it first.
+ * Runs one rollout to its end through the local Step Functions runner and returns how it
+ * ended. The input is the state machine's input; a `rolloutId` is generated when it has
+ * none, so the caller can print it first. The execution is named after the rollout.
  */
 export async function runLocalRollout(input: Record<string, unknown>, options: LocalRolloutOptions): Promise<LocalRolloutResult> {
-  ensurePromiseWithResolvers();
-  // aws-local-stepfunctions is an ES module build with a CommonJS entry; load it lazily so
-  // the polyfill is in place first.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { StateMachine, ExecutionError } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
-
   const rolloutId = typeof input.rolloutId === 'string' ? input.rolloutId : `rollout-${new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
   if (!ROLLOUT_ID_PATTERN.test(rolloutId)) {
     return { rolloutId, succeeded: false, error: ROLLOUT_ERRORS.invalidInput, cause: `rollout id "${rolloutId}" is invalid: it must be 1 to 80 letters, digits, hyphens or underscores` };
   }
-  const executionInput = { ...input, rolloutId };
 
-  const rawText = fs.readFileSync(ROLLOUT_DEFINITION_FILE, 'utf8');
-  const raw = JSON.parse(rawText) as { States: Record<string, StateDefinition> };
-  const definition = JSON.parse(substitutePlaceholders(rawText, options));
+  const values = rolloutDefinitionValues(options);
   const stopped = new AbortController();
-  const overrides = taskOverrides(raw.States, options, stopped.signal);
-
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '000000000000';
-  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${options.prefix}-rollout`;
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
-  const execution = machine.run(executionInput, {
-    overrides: { taskResourceLocalHandlers: overrides },
-    context: {
-      Execution: {
-        Id: `arn:aws:states:${region}:${accountId}:execution:${options.prefix}-rollout:${rolloutId}`,
-        Name: rolloutId,
-        Input: executionInput,
-        StartTime: new Date().toISOString(),
-      },
-      StateMachine: { Id: stateMachineArn, Name: `${options.prefix}-rollout` },
-      // Local gates are keyed by rollout and wave, so one token serves every task.
-      Task: { Token: `local:${rolloutId}` },
+  const getParameter = options.getParameter;
+  const machine = new LocalStateMachine({
+    name: `${options.prefix}-rollout`,
+    definitionFile: ROLLOUT_DEFINITION_FILE,
+    values,
+    bindings: {
+      invokeLambda: (handlerId, payload) =>
+        invokeLocalHandler(handlerId, payload, { functionName: `${options.prefix}-${handlerId}`, region: values.region, accountId: values.accountId, timeoutMs: 60_000 }),
+      startBuildSync: (parameters) => runBuild(parameters as RolloutBuildRequest, options),
+      getParameter: getParameter ? async ({ Name }) => ({ Parameter: { Name, Value: await getParameter(Name) } }) : undefined,
+      waitForTaskToken: (parameters) => waitForApproval(parameters as unknown as ApprovalInput, options, stopped.signal),
     },
-  } as Parameters<typeof machine.run>[1]);
+  });
 
-  const progress = options.onProgress;
   // Work states of the top level only; the states inside a wave report through the job runner.
-  const reported = new Set(Object.entries(raw.States).filter(([, state]) => state.Type === 'Task' || state.Type === 'Map').map(([name]) => name));
-  if (progress) {
-    void (async () => {
-      for await (const event of execution.eventLogs) {
-        if (event.type === 'StateEntered' && 'state' in event && reported.has(event.state.name)) {
-          progress(`rollout ${rolloutId}: ${event.state.name}`);
-        }
-      }
-    })();
-  }
+  const definition = JSON.parse(fs.readFileSync(ROLLOUT_DEFINITION_FILE, 'utf8')) as { States: Record<string, { Type: string }> };
+  const reported = new Set(Object.entries(definition.States).filter(([, state]) => state.Type === 'Task' || state.Type === 'Map').map(([name]) => name));
+  let seen = 0;
 
   try {
-    const output = await execution.result;
-    return { rolloutId, succeeded: true, output };
-  } catch (error) {
-    const cause = error instanceof ExecutionError ? (error.cause as Error) : (error as Error);
-    return { rolloutId, succeeded: false, error: cause?.name ?? 'Error', cause: cause?.message };
+    const record = await machine.run(
+      { ...input, rolloutId },
+      {
+        name: rolloutId,
+        onUpdate: (current) => {
+          for (; seen < current.states.length; seen += 1) {
+            const state = current.states[seen];
+            if (state.iteration === undefined && reported.has(state.name)) {
+              options.onProgress?.(`rollout ${rolloutId}: ${state.name}`);
+            }
+          }
+          options.onExecutionUpdate?.(current);
+        },
+      },
+    );
+    options.onExecutionUpdate?.(record);
+    if (record.status === 'SUCCEEDED') {
+      return { rolloutId, succeeded: true, output: record.output, execution: record };
+    }
+    return { rolloutId, succeeded: false, error: record.error ?? record.status, cause: readableCause(record.cause), execution: record };
   } finally {
     stopped.abort();
   }

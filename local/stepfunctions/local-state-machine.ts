@@ -5,7 +5,8 @@
  * console shows it, and the caller stores the record, because nothing is written here.
  *
  * Differences from Step Functions: executions run in this process and end with it; the
- * context object has `Execution` (Id, Name, StartTime, Input) and `StateMachine` only;
+ * context object has `Execution` (Id, Name, StartTime, Input), `StateMachine`, and a
+ * `Task.Token` that is the same for every task of the execution;
  * Retry delays can be shortened with `retryDelayMs` for tests.
  */
 import './promise-with-resolvers';
@@ -89,6 +90,9 @@ export class LocalStateMachine {
       context: {
         Execution: { Id: record.executionArn, Name: name },
         StateMachine: { Id: this.stateMachineArn, Name: this.options.name },
+        // One token per execution: a local callback task is identified by its execution and
+        // its input, not by the token.
+        Task: { Token: `local:${name}` },
       },
     });
     const onAbort = () => execution.abort();

@@ -11,6 +11,9 @@
  *   the cause is the build as JSON.
  * - `aws-sdk:ssm:getParameter` calls SSM through the SDK client, which
  *   AWS_ENDPOINT_URL_SSM points at the local emulator. Errors are named `Ssm.<Name>Exception`.
+ * - `lambda:invoke.waitForTaskToken` calls a caller-supplied function that returns the task's
+ *   output once the task is resumed, as SendTaskSuccess does, or throws a `TaskError` for a
+ *   SendTaskFailure.
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ALL_HANDLERS, HandlerId } from '../../lambdas/catalog';
@@ -46,6 +49,8 @@ export interface LocalTaskBindings {
   readonly codeBuild?: LocalCodeBuildOptions;
   /** Reads an SSM parameter; defaults to an `SSMClient` created from the environment. */
   readonly getParameter?: (parameters: { Name: string; WithDecryption?: boolean }) => Promise<unknown>;
+  /** Runs a callback task; required when a definition has a `lambda:invoke.waitForTaskToken` task. */
+  readonly waitForTaskToken?: (parameters: { FunctionName: string; Payload: unknown }) => Promise<unknown>;
 }
 
 /** Error thrown by a bound task; `name` is the error that Retry and Catch match. */
@@ -119,10 +124,12 @@ function bindResource(task: TaskState, prefix: string, bindings: LocalTaskBindin
       return bindStartBuild(task, bindings);
     case 'arn:aws:states:::aws-sdk:ssm:getParameter':
       return bindGetParameter(bindings);
+    case 'arn:aws:states:::lambda:invoke.waitForTaskToken':
+      return bindWaitForTaskToken(task, bindings);
     default:
       throw new Error(
         `Task state "${task.name}" uses resource ${task.resource}, which the local runner cannot run; it runs catalog ` +
-          'Lambda ARNs, events:putEvents, codebuild:startBuild.sync and aws-sdk:ssm:getParameter',
+          'Lambda ARNs, events:putEvents, codebuild:startBuild.sync, aws-sdk:ssm:getParameter and lambda:invoke.waitForTaskToken',
       );
   }
 }
@@ -215,6 +222,23 @@ function bindGetParameter(bindings: LocalTaskBindings): TaskHandler {
     } catch (error) {
       const name = (error as Error).name || 'SsmException';
       throw new TaskError(`Ssm.${name.endsWith('Exception') ? name : `${name}Exception`}`, (error as Error).message);
+    }
+  };
+}
+
+function bindWaitForTaskToken(task: TaskState, bindings: LocalTaskBindings): TaskHandler {
+  const wait = bindings.waitForTaskToken;
+  if (!wait) {
+    throw new Error(`Task state "${task.name}" waits for a task token, but no waitForTaskToken binding was given`);
+  }
+  return async (input) => {
+    try {
+      return await wait(input as { FunctionName: string; Payload: unknown });
+    } catch (error) {
+      if (error instanceof TaskError) {
+        throw error;
+      }
+      throw new TaskError('States.TaskFailed', (error as Error).message);
     }
   };
 }
