@@ -114,6 +114,7 @@ export async function run(): Promise<BenchSection> {
         `One sample per row, in one warm sandbox with ${TENANTS} ACTIVE silo tenants written to the registry; each rollout is one wave (100%) to a new version, so no tenant is skipped.`,
         'The plan-only job is jobs/provision-tenant.sh in local mode: terraform init and plan of the tenant template per tenant, offline. With the CPU count of this machine, Terraform plans compete for cores, so concurrency 3 gains less than 3×.',
         `The stand-in job waits ${STAND_IN_JOB_MS} ms and does nothing else; the time above ${TENANTS} × ${STAND_IN_JOB_MS} ms (or a third of it at concurrency 3) is the state machine, the handlers and dynalite.`,
+        'Other processes on the machine slow the plan-only rows: on the shared benchmark machine, two runs an hour apart gave 70 s and 105 s at concurrency 1.',
       ],
     };
   } finally {
