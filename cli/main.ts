@@ -20,7 +20,8 @@ export async function main(argv: readonly string[], streams: OutputStreams = { s
   const program = buildProgram(streams, run);
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    const args = argv[0] === '--version' ? ['-V', ...argv.slice(1)] : [...argv];
+    await program.parseAsync(args, { from: 'user' });
     return run.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

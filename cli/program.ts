@@ -22,7 +22,10 @@ export function buildProgram(streams: OutputStreams, run: RunState): Command {
       'Onboard and operate the tenants of a Tenantform platform: on this machine with the local sandbox ' +
         '(--target local, the default), or on the deployed control plane (--target aws).',
     )
-    .version(readVersion(), '-V, --version', 'print the CLI version')
+    // Only -V is registered: commander matches a program option anywhere on the command
+    // line, and `rollout start --version V` needs the name. `main` turns a leading
+    // --version into -V, so `tenantform --version` still prints the version.
+    .version(readVersion(), '-V', 'print the CLI version (also --version, before any command)')
     .addOption(new Option('--target <target>', 'where commands run: "local" (the sandbox on this machine) or "aws"').choices(['local', 'aws']).default('local'))
     .option('--state-dir <dir>', 'sandbox state directory of the local target (default: TENANTFORM_STATE_DIR, else .tenantform/local)')
     .option('--config <file>', 'platform configuration file (default: TENANTFORM_CONFIG, else tenantform.config.json if present)')

@@ -222,10 +222,18 @@ describe('CLI exit codes in process', () => {
     return { stdout: new PassThrough(), stderr: new PassThrough() };
   }
 
-  test('version exits 0', async () => {
+  test.each([['--version'], ['-V']])('version flag %s exits 0', async (flag) => {
     const io = streams();
-    expect(await main(['--version'], io)).toBe(0);
+    expect(await main([flag], io)).toBe(0);
     expect(io.stdout.read().toString().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('rollout start --version is the template version', async () => {
+    const io = streams();
+    // A version the parser rejects proves the value reached the rollout option, not the
+    // program's version flag.
+    expect(await main(['rollout', 'start', '--version', '../x'], io)).toBe(2);
+    expect(io.stderr.read().toString()).toContain('is not a template version');
   });
 
   test('unknown command exits 2', async () => {

@@ -33,7 +33,7 @@ describe('rollout commands on the local target', () => {
 
   test('gated rollout waits, is approved and succeeds', async () => {
     const running = startCli(
-      ['rollout', 'start', '--template-version', '9.1.0', '--waves', 'canary:1,100%', '--concurrency', '2', '--approve-between-waves', '--rollout-id', 'cli-gated', '--json'],
+      ['rollout', 'start', '--version', '9.1.0', '--waves', 'canary:1,100%', '--concurrency', '2', '--approve-between-waves', '--rollout-id', 'cli-gated', '--json'],
       env,
     );
     await waitFor(() => running.stderr().includes('waits for approval of wave 2'), 120000, 'the approval gate');
@@ -65,7 +65,7 @@ describe('rollout commands on the local target', () => {
   });
 
   test('rerun skips tenants at the version', async () => {
-    const result = await cli('rollout', 'start', '--template-version', '9.1.0', '--rollout-id', 'cli-rerun', '--json');
+    const result = await cli('rollout', 'start', '--version', '9.1.0', '--rollout-id', 'cli-rerun', '--json');
     expect(result.code).toBe(0);
     const rollout = json<RolloutJson>(result);
     expect(rollout.waves).toEqual([]);
@@ -94,12 +94,12 @@ describe('rollout commands on the local target', () => {
   }, 240000);
 
   test.each([
-    [['rollout', 'start', '--template-version', '../x'], 'is not a template version'],
-    [['rollout', 'start', '--template-version', '1.0.0', '--waves', '10%'], 'must end with 100%'],
-    [['rollout', 'start', '--template-version', '1.0.0', '--concurrency', '41'], 'more than 40'],
-    [['rollout', 'start', '--template-version', '1.0.0', '--tolerated-failure-percentage', '-5'], 'not a percentage'],
+    [['rollout', 'start', '--version', '../x'], 'is not a template version'],
+    [['rollout', 'start', '--version', '1.0.0', '--waves', '10%'], 'must end with 100%'],
+    [['rollout', 'start', '--version', '1.0.0', '--concurrency', '41'], 'more than 40'],
+    [['rollout', 'start', '--version', '1.0.0', '--tolerated-failure-percentage', '-5'], 'not a percentage'],
     [['rollout', 'approve', 'bad id'], 'is not a rollout id'],
-    [['rollout', 'start'], "required option '--template-version <version>' not specified"],
+    [['rollout', 'start'], "required option '--version <version>' not specified"],
   ])('usage error %j', async (args, message) => {
     const result = await cli(...args);
     expect(result.code).toBe(2);

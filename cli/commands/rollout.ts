@@ -15,7 +15,8 @@ import { DEFAULT_ROLLOUT_CONCURRENCY, MAX_ROLLOUT_CONCURRENCY, ROLLOUT_ID_PATTER
 import { DEFAULT_WAVE_SPEC, parseWaveSpec } from '../../lambdas/control-plane/rollout/wave-spec';
 
 interface StartOptions {
-  readonly templateVersion: string;
+  /** Tenant-template version to apply. */
+  readonly version: string;
   readonly waves: string;
   readonly concurrency: number;
   readonly toleratedFailurePercentage?: number;
@@ -36,9 +37,7 @@ export function registerRolloutCommands(program: Command, streams: OutputStreams
   rollout
     .command('start')
     .description('start a rollout; locally it runs to its end here, and each tenant job stops at terraform plan')
-    // NOTE: the option cannot be called --version, because the program's own -V, --version
-    // flag takes that name wherever it appears on the command line.
-    .requiredOption('--template-version <version>', 'tenant-template version to apply, such as 1.4.0-3f2a9c1d0b7e', parseVersion)
+    .requiredOption('--version <version>', 'tenant-template version to apply, such as 1.4.0-3f2a9c1d0b7e', parseVersion)
     .addOption(new Option('--waves <spec>', 'waves as cumulative targets: canary:N first, then counts N or percentages P%, ending with 100%').argParser(parseWaves).default(DEFAULT_WAVE_SPEC))
     .addOption(new Option('--concurrency <n>', `tenants updated at the same time within a wave, 1 to ${MAX_ROLLOUT_CONCURRENCY}`).argParser(parseConcurrency).default(DEFAULT_ROLLOUT_CONCURRENCY))
     .option('--tolerated-failure-percentage <p>', 'share of a wave\'s tenants, in percent, that may fail before the rollout halts (default 0)', parsePercentage)
@@ -48,7 +47,7 @@ export function registerRolloutCommands(program: Command, streams: OutputStreams
     .action((_options, command: Command) =>
       runCommand<StartOptions>(command, streams, run, (context, options) =>
         startRollout(context, {
-          targetVersion: options.templateVersion,
+          targetVersion: options.version,
           waves: options.waves,
           concurrency: options.concurrency,
           ...(options.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: options.toleratedFailurePercentage } : {}),
