@@ -89,12 +89,24 @@ export const TASK_RESOURCE_MAPPINGS: Readonly<Record<string, TaskMapping>> = {
  * and returns the statements their integrations need, merged by action list.
  */
 export function deriveStateMachineStatements(definition: AslDefinition, targets: PermissionTargets, file: string): PolicyStatement[] {
+  // Each read of a function's `.arn` is a new token string, so one ARN per handler id lets
+  // the merge below drop repeats of the same function.
+  const arns = new Map<string, string>();
+  const cachedTargets: PermissionTargets = {
+    ...targets,
+    functionArn: (handlerId) => {
+      const arn = arns.get(handlerId) ?? targets.functionArn(handlerId);
+      arns.set(handlerId, arn);
+      return arn;
+    },
+  };
+
   const statements: PolicyStatement[] = [];
   for (const [stateName, state] of allStates(definition)) {
     if (state.Type !== 'Task') {
       continue;
     }
-    statements.push(...statementsForTask({ stateName, state, targets, file }));
+    statements.push(...statementsForTask({ stateName, state, targets: cachedTargets, file }));
   }
   return mergeStatements(statements);
 }

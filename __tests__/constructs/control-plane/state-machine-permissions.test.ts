@@ -42,6 +42,14 @@ describe('deriveStateMachineStatements', () => {
     );
   });
 
+  it('lists a function once when read as new tokens', () => {
+    // CDKTF returns a new token string for every `.arn` read, like this counter does.
+    let reads = 0;
+    const tokenTargets: PermissionTargets = { ...targets, functionArn: (id) => `${functionArn(id)}#read${(reads += 1)}` };
+    const derived = deriveStateMachineStatements(fixture(), tokenTargets, FIXTURE);
+    expect(resourcesFor(derived, 'lambda:InvokeFunction')).toHaveLength(3);
+  });
+
   it('finds tasks inside Map and Parallel states', () => {
     const names = allStates(fixture()).map(([name]) => name);
     expect(names).toEqual(expect.arrayContaining(['Transition', 'Create admin', 'Transition again']));
