@@ -147,6 +147,9 @@ export async function serveCognitoLocal(options: CognitoLocalOptions): Promise<C
   const clientEndpoint = { endpoint: options.unemulatedServiceEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const config = {
     ...DefaultConfig,
+    // cognito-local's defaults make every new pool sign in by email; the stacks' pools use
+    // plain user names, so the sandbox's pools must too.
+    UserPoolDefaults: {},
     LambdaClient: clientEndpoint,
     KMSConfig: { ...DefaultConfig.KMSConfig, ...clientEndpoint },
     TokenConfig: { IssuerDomain: issuerDomain },

@@ -115,4 +115,24 @@ describe('cognito-local launcher', () => {
       await new Promise((resolve) => blocker.close(resolve));
     }
   });
+  test('pools accept plain user names', async () => {
+    const port = await findFreeLoopbackPort();
+    const cognito = await startCognitoLocal({ dataDirectory, port, unemulatedServiceEndpoint: GUARD_ENDPOINT });
+    const client = clientFor(cognito.endpoint);
+    try {
+      const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'control-plane' }));
+      const created = await client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: pool.UserPool!.Id!,
+          Username: 'alice',
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [{ Name: 'email', Value: 'alice@example.test' }],
+        }),
+      );
+      expect(created.User?.Username).toBe('alice');
+    } finally {
+      client.destroy();
+      await cognito.stop();
+    }
+  });
 });
