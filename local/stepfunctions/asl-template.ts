@@ -8,18 +8,12 @@ import { ALL_HANDLERS } from '../../lambdas/catalog';
 import { ResourceNames } from '../../config/naming';
 import type { PlatformConfig } from '../../config/platform-config';
 import { templateVersionParameterName } from '../../constructs/shared/platform-parameters';
+import { STATE_MACHINE_PLACEHOLDERS, StateMachinePlaceholder } from '../../constructs/control-plane/state-machine-definition';
 
-/** Placeholders other than `${Function:<handler-id>}`. */
-export const ASL_PLACEHOLDERS = [
-  'EventBusName',
-  'ControlPlaneSource',
-  'ApplicationPlaneSource',
-  'TenantsTable',
-  'ProvisioningProjectName',
-  'TemplateVersionParameter',
-] as const;
+/** Placeholders other than `${Function:<handler-id>}`: the same list the stack substitutes. */
+export const ASL_PLACEHOLDERS = STATE_MACHINE_PLACEHOLDERS;
 
-export type AslPlaceholder = (typeof ASL_PLACEHOLDERS)[number];
+export type AslPlaceholder = StateMachinePlaceholder;
 
 export interface LocalDefinitionValues {
   readonly placeholders: Readonly<Record<AslPlaceholder, string>>;
