@@ -245,6 +245,10 @@ describe('tenantform CLI on the local target', () => {
     expect(json<TenantJson>(result).status).toBe('DELETED');
     const shown = await cli('tenants', 'show', pooled.tenantId, '--json');
     expect(json<TenantJson>(shown).status).toBe('DELETED');
+    // Offboarding released the name, and the kept record is still found by it.
+    const byName = await cli('tenants', 'show', 'acme corp', '--json');
+    expect(byName.code).toBe(0);
+    expect(json<TenantJson>(byName).tenantId).toBe(pooled.tenantId);
   });
 
   test('sandbox status reports the state directory', async () => {

@@ -11,7 +11,7 @@ import { Output, OutputStreams } from '../output';
 import type { RunState } from '../program';
 import type { Target } from '../targets/target';
 import { TENANT_ID_PATTERN } from '../../config/naming';
-import type { TenantRecord } from '../../lambdas/shared/tenant';
+import { TenantRecord, tenantNameKey } from '../../lambdas/shared/tenant';
 
 export interface GlobalOptions {
   readonly target: 'local' | 'aws';
@@ -66,7 +66,7 @@ export class CommandContext {
   async resolveTenant(reference: string): Promise<TenantRecord> {
     const target = await this.target();
     const byId = TENANT_ID_PATTERN.test(reference) ? await target.getTenant(reference) : undefined;
-    const tenant = byId ?? (await target.findTenantByName(reference));
+    const tenant = byId ?? (await target.findTenantByName(reference)) ?? (await this.findDeletedTenantByName(reference));
     if (!tenant) {
       throw new OperationError(
         `tenant ${JSON.stringify(reference)} was not found by id or by name; list tenants with "tenantform tenants list"`,
@@ -74,6 +74,33 @@ export class CommandContext {
       );
     }
     return tenant;
+  }
+
+  /**
+   * Finds an offboarded tenant by name. Offboarding releases the name, so the name index no
+   * longer leads to the kept DELETED record; the DELETED tenants are paged through instead.
+   * Several offboarded tenants may have held one name, and then the reference is ambiguous.
+   */
+  private async findDeletedTenantByName(reference: string): Promise<TenantRecord | undefined> {
+    const target = await this.target();
+    const wanted = tenantNameKey(reference);
+    const matches: TenantRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await target.controlPlane.call<{ tenants: TenantRecord[]; nextCursor?: string }>('tenants-list', {
+        query: { status: 'DELETED', limit: '100', cursor },
+      });
+      matches.push(...page.body.tenants.filter((tenant) => tenantNameKey(tenant.tenantName) === wanted));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+
+    if (matches.length > 1) {
+      throw new OperationError(
+        `${matches.length} offboarded tenants were named ${JSON.stringify(reference)} (${matches.map((tenant) => tenant.tenantId).join(', ')}); name one by its id`,
+        'tenant',
+      );
+    }
+    return matches[0];
   }
 
   async close(): Promise<void> {
