@@ -22,7 +22,7 @@ describe('onboarding file', () => {
   }
 
   test('missing file names the file', () => {
-    expect(() => readOnboardingFile('/nonexistent/tenants.json')).toThrow('onboarding file /nonexistent/tenants.json cannot be read: ENOENT');
+    expect(() => readOnboardingFile('/nonexistent/tenants.json')).toThrow('onboarding file /nonexistent/tenants.json does not exist');
   });
 
   test('invalid JSON is reported', () => {

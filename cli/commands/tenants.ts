@@ -123,9 +123,23 @@ async function onboard(context: CommandContext, options: OnboardOptions): Promis
   };
   const target = await context.target();
   const { registerTenant } = await import('../onboarding/onboard-tenant');
-  const tenant = await registerTenant(target, request);
+  const tenant = await registerTenant(target, request).catch((error: unknown) => {
+    throw withOptionHint(error);
+  });
   context.output.progress(`registered tenant ${tenant.tenantName} as ${tenant.tenantId} (${tenant.tier}, ${tenant.model}); onboarding requested`);
   return finish(context, tenant.tenantId, { wait: options.wait, operation: 'onboarding', expected: 'ACTIVE', interruptGraceMs: options.interruptGrace * 1000 });
+}
+
+/** The command-line option that sets each field of a registration request. */
+const OPTION_OF_FIELD: Readonly<Record<string, string>> = { tenantName: '--name', email: '--email', tier: '--tier' };
+
+/** Adds the option to set to a validation error that names a request field. */
+function withOptionHint(error: unknown): unknown {
+  if (!(error instanceof OperationError) || !error.field || !OPTION_OF_FIELD[error.field] || error.statusCode !== 400) {
+    return error;
+  }
+  const option = OPTION_OF_FIELD[error.field];
+  return new OperationError(`${error.message}; set it with ${option}`, error.field, error.statusCode);
 }
 
 interface FinishOptions {

@@ -21,7 +21,9 @@ export function readOnboardingFile(file: string): OnboardingEntry[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new OperationError(`onboarding file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'file');
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${(error as Error).message})`;
+    throw new OperationError(`onboarding file ${file} ${reason}; give a JSON array of {tenantName, email, tier} with --file`, 'file');
   }
 
   let parsed: unknown;

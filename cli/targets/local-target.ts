@@ -112,7 +112,12 @@ export class LocalTarget extends BaseTarget {
   async close(): Promise<void> {
     const lifecycle = this.sandbox.startedLifecycleNow();
     if (lifecycle && !lifecycle.isIdle()) {
-      this.progress(`waiting for ${lifecycle.runningExecutions} running executions to finish before the sandbox stops`);
+      const running = lifecycle.runningExecutions;
+      this.progress(
+        running > 0
+          ? `waiting for ${running} running executions to finish before the sandbox stops`
+          : 'waiting for pending event deliveries to finish before the sandbox stops',
+      );
     }
     await this.sandbox.close();
   }

@@ -69,8 +69,12 @@ export class LocalSandbox {
     const lock = acquireStateLock(directory.lockFile, directory.root, options.commandName);
 
     try {
-      const cognitoPort = directory.exists() ? directory.readSettings().cognitoPort : await findFreeLoopbackPort();
+      const isNew = !directory.exists();
+      const cognitoPort = isNew ? await findFreeLoopbackPort() : directory.readSettings().cognitoPort;
       directory.open(() => ({ cognitoPort }));
+      if (isNew) {
+        options.progress?.(`created a new sandbox in ${directory.root}; "tenantform sandbox reset" removes it`);
+      }
 
       const logStream = fs.createWriteStream(directory.logFile, { flags: 'a' });
       const guard = await startUnemulatedServiceGuard();
