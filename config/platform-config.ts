@@ -237,6 +237,9 @@ function validatePlatform(config: PlatformConfig, problems: string[]): void {
   }
   if (typeof terraformVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(terraformVersion)) {
     problems.push(`terraformVersion "${String(terraformVersion)}" must be an exact version such as 1.11.4`);
+  } else if (compareVersions(terraformVersion, '1.10.0') < 0) {
+    // The jobs lock state with the S3 backend's native lock file, which Terraform 1.10 added.
+    problems.push(`terraformVersion "${terraformVersion}" is older than 1.10.0, the first version with the S3 native lock file the jobs use`);
   }
   if (!Number.isInteger(config.jobTimeoutMinutes) || config.jobTimeoutMinutes < 5 || config.jobTimeoutMinutes > 480) {
     problems.push(`jobTimeoutMinutes ${JSON.stringify(config.jobTimeoutMinutes)} must be a whole number from 5 to 480 (CodeBuild's range)`);
@@ -324,4 +327,16 @@ export function siloTiers(config: PlatformConfig): TierConfig[] {
 /** Tags on every taggable resource of the platform. */
 export function platformTags(config: PlatformConfig): Record<string, string> {
   return { Platform: config.prefix, Environment: config.environment, ManagedBy: 'tenantform', ...config.tags };
+}
+
+/** Compares two `major.minor.patch` versions: negative when `a` is older than `b`. */
+function compareVersions(a: string, b: string): number {
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let index = 0; index < 3; index += 1) {
+    if (left[index] !== right[index]) {
+      return left[index] - right[index];
+    }
+  }
+  return 0;
 }

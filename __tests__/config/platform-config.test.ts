@@ -208,6 +208,14 @@ describe('platform field validation', () => {
     expect(problemsOf({ terraformVersion: '~> 1.11' })).toContainEqual(expect.stringContaining('terraformVersion "~> 1.11" must be an exact version'));
   });
 
+  it.each(['1.9.8', '0.15.5'])('rejects Terraform %s without the S3 lock file', (terraformVersion) => {
+    expect(problemsOf({ terraformVersion })).toContainEqual(expect.stringContaining(`terraformVersion "${terraformVersion}" is older than 1.10.0`));
+  });
+
+  it.each(['1.10.0', '1.11.4', '2.0.0'])('accepts Terraform %s', (terraformVersion) => {
+    expect(buildPlatformConfig({ terraformVersion }).terraformVersion).toBe(terraformVersion);
+  });
+
   it('rejects an event source in the aws. namespace', () => {
     const problems = problemsOf({ eventSources: { controlPlane: 'aws.states' } });
     expect(problems).toContainEqual(expect.stringContaining('eventSources.controlPlane "aws.states"'));

@@ -120,6 +120,7 @@ describe('offline plans', () => {
     for (const id of STACK_IDS) {
       const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
       expect(json.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '5.100.0' });
+      expect(json.terraform.required_version).toBe('>= 1.10.0');
       const lock = fs.readFileSync(path.join(outdir, 'stacks', id, '.terraform.lock.hcl'), 'utf8');
       expect(lock).toContain('provider "registry.terraform.io/hashicorp/aws"');
       expect(lock).toContain('version     = "5.100.0"');

@@ -10,6 +10,9 @@ import { ResourceNames } from '../../config/naming';
 import { createAwsProvider } from './aws-provider';
 import { tagAllResources } from './tagging';
 
+/** Oldest Terraform CLI the synthesised stacks accept. */
+export const MINIMUM_TERRAFORM_VERSION = '1.10.0';
+
 export interface PlatformStackProps {
   readonly config: PlatformConfig;
   /** Tags added to the platform's tags on every taggable resource of this stack. */
@@ -28,6 +31,8 @@ export class PlatformStack extends TerraformStack {
     this.provider = createAwsProvider(this, props.config);
     // The bindings write the source as `aws`; the full address names the registry namespace.
     this.addOverride('terraform.required_providers.aws.source', 'hashicorp/aws');
+    // The S3 backend's native lock file (`use_lockfile`), which the jobs use, arrived in 1.10.
+    this.addOverride('terraform.required_version', `>= ${MINIMUM_TERRAFORM_VERSION}`);
     tagAllResources(this, { ...platformTags(props.config), ...(props.extraTags ?? {}) });
   }
 }
