@@ -11,6 +11,7 @@ import { BatchProgress, describeOutcome } from '../../cli/onboarding/progress';
 import type { OnboardingOutcome } from '../../cli/onboarding/onboard-tenant';
 import type { TenantRecord } from '../../lambdas/shared/tenant';
 import { temporaryDirectory, removeTemporaryDirectories } from './support/run-cli';
+import { renderExecutionTable } from '../../cli/commands/executions';
 
 afterAll(removeTemporaryDirectories);
 
@@ -246,5 +247,20 @@ describe('CLI exit codes in process', () => {
     const io = streams();
     expect(await main(['--state-dir', temporaryDirectory('tenantform-units-'), 'executions', 'list', '--status', 'DONE'], io)).toBe(1);
     expect(io.stderr.read().toString()).toContain('status "DONE" is not one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED');
+  });
+});
+
+describe('renderExecutionTable', () => {
+  test('shows the event that started each execution', () => {
+    const base = { stateMachine: 'activation', status: 'SUCCEEDED' as const, startDate: '2026-12-04T10:00:00.000Z', tenantId: 'abcd1234' };
+    const table = renderExecutionTable([
+      { ...base, executionArn: 'arn:1', name: 'first', detailType: 'sbt_aws_deactivateRequest' },
+      { ...base, executionArn: 'arn:2', name: 'second', detailType: 'sbt_aws_activateRequest' },
+    ]);
+    const lines = table.split('\n');
+
+    expect(lines[0]).toMatch(/STATE MACHINE\s+EVENT\s+TENANT/);
+    expect(lines[1]).toMatch(/first\s+activation\s+deactivateRequest\s+abcd1234/);
+    expect(lines[2]).toMatch(/second\s+activation\s+activateRequest\s+abcd1234/);
   });
 });

@@ -68,6 +68,8 @@ export function renderExecutionTable(executions: readonly ExecutionSummary[]): s
   return renderTable(executions, [
     { header: 'NAME', value: (execution) => execution.name },
     { header: 'STATE MACHINE', value: (execution) => execution.stateMachine },
+    // One machine serves activation and deactivation; the event tells which one ran.
+    { header: 'EVENT', value: (execution) => execution.detailType?.replace(/^sbt_aws_/, '') ?? '' },
     { header: 'TENANT', value: (execution) => execution.tenantId ?? '' },
     { header: 'STATUS', value: (execution) => execution.status },
     { header: 'STARTED', value: (execution) => execution.startDate.replace(/\.\d{3}Z$/, 'Z') },
