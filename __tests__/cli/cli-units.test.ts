@@ -12,6 +12,7 @@ import type { OnboardingOutcome } from '../../cli/onboarding/onboard-tenant';
 import type { TenantRecord } from '../../lambdas/shared/tenant';
 import { temporaryDirectory, removeTemporaryDirectories } from './support/run-cli';
 import { renderExecutionTable } from '../../cli/commands/executions';
+import { renderTenant } from '../../cli/render/tenants';
 
 afterAll(removeTemporaryDirectories);
 
@@ -262,5 +263,33 @@ describe('renderExecutionTable', () => {
     expect(lines[0]).toMatch(/STATE MACHINE\s+EVENT\s+TENANT/);
     expect(lines[1]).toMatch(/first\s+activation\s+deactivateRequest\s+abcd1234/);
     expect(lines[2]).toMatch(/second\s+activation\s+activateRequest\s+abcd1234/);
+  });
+});
+
+describe('renderTenant', () => {
+  const tenant = {
+    tenantId: 'abcd1234',
+    tenantName: 'Acme',
+    tenantNameKey: 'acme',
+    email: 'ops@acme.example',
+    tier: 'PLATINUM',
+    model: 'silo',
+    status: 'ACTIVE',
+    tenantRegistrationId: 'registration-1',
+    listPartition: 'TENANT',
+    createdAt: '2026-12-04T10:00:00.000Z',
+    updatedAt: '2026-12-04T10:00:00.000Z',
+    outputs: { apiUrl: 'https://api.example/prod', planned: true },
+  } as TenantRecord;
+
+  test('marks planned outputs of a silo tenant', () => {
+    expect(renderTenant(tenant)).toContain('Outputs:\n  apiUrl: https://api.example/prod');
+    expect(renderTenant(tenant)).toContain('nothing was deployed');
+  });
+
+  test('marks outputs of a deleted tenant as removed', () => {
+    const rendered = renderTenant({ ...tenant, status: 'DELETED' });
+    expect(rendered).toContain('Outputs before offboarding (these resources were removed):');
+    expect(rendered).not.toContain('nothing was deployed');
   });
 });

@@ -42,6 +42,10 @@ export function renderTenant(tenant: TenantRecord): string {
     return fields;
   }
   const outputLines = outputs.map(([name, value]) => `  ${name}: ${String(value)}`);
+  // The registry keeps a deleted tenant's last outputs for audit; the resources are gone.
+  if (tenant.status === 'DELETED') {
+    return [fields, 'Outputs before offboarding (these resources were removed):', ...outputLines].join('\n');
+  }
   const note = tenant.outputs?.planned ? ['  (planned by the local sandbox with terraform plan; nothing was deployed)'] : [];
   return [fields, 'Outputs:', ...outputLines, ...note].join('\n');
 }
