@@ -68,7 +68,7 @@ export function renderExecutionTable(executions: readonly ExecutionSummary[]): s
   return renderTable(executions, [
     { header: 'NAME', value: (execution) => execution.name },
     { header: 'STATE MACHINE', value: (execution) => execution.stateMachine },
-    // One machine serves activation and deactivation; the event tells which one ran.
+    // One state machine serves activation and deactivation; the starting event shows which ran.
     { header: 'EVENT', value: (execution) => execution.detailType?.replace(/^sbt_aws_/, '') ?? '' },
     { header: 'TENANT', value: (execution) => execution.tenantId ?? '' },
     { header: 'STATUS', value: (execution) => execution.status },
