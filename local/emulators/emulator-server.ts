@@ -33,16 +33,17 @@ export interface EmulatorResponse {
   readonly body: string;
 }
 
-/** Largest request body an emulator accepts; AWS APIs reject far smaller ones. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Default largest request body; the APIs emulated here reject far smaller ones. */
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export async function startEmulatorServer(
   handle: RequestHandler,
   renderError: (error: EmulatorError) => EmulatorResponse,
   port = 0,
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
 ): Promise<LocalEmulator> {
   const server = http.createServer((request, response) => {
-    readBody(request)
+    readBody(request, maxBodyBytes)
       .then((body) => handle(request, body))
       .catch((error: unknown) => {
         const failure =
@@ -74,14 +75,14 @@ export async function startEmulatorServer(
   };
 }
 
-function readBody(request: http.IncomingMessage): Promise<string> {
+function readBody(request: http.IncomingMessage, maxBodyBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new EmulatorError(413, 'RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`));
+      if (size > maxBodyBytes) {
+        reject(new EmulatorError(413, 'RequestEntityTooLarge', `request body exceeds ${maxBodyBytes} bytes`));
         request.destroy();
         return;
       }
