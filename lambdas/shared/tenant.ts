@@ -101,3 +101,12 @@ export function tenantNameKey(tenantName: string): string {
  * 16 hexadecimal digits, so this id, which has letters beyond `f`, never names a tenant.
  */
 export const SYSTEM_TENANT_ID = 'system';
+
+/**
+ * Cognito group of a tenant's users: in the pooled user pool it is the only link from a
+ * user to its tenant that Cognito can list by, so onboarding, offboarding, activation and
+ * tenant user management all use this one name.
+ */
+export function tenantGroupName(tenantId: string): string {
+  return `tenant-${tenantId}`;
+}

@@ -10,6 +10,7 @@ import { cognitoClient } from '../../shared/aws-clients';
 import { ENV, requireEnv } from '../../shared/environment';
 import { NotFoundError } from '../../shared/http';
 import { logger } from '../../shared/powertools';
+import { tenantGroupName } from '../../shared/tenant';
 
 export const TENANT_ATTRIBUTES = {
   tenantId: 'custom:tenantId',
@@ -17,10 +18,7 @@ export const TENANT_ATTRIBUTES = {
   userRole: 'custom:userRole',
 } as const;
 
-/** Pooled user pool group of a tenant's users. */
-export function tenantGroupName(tenantId: string): string {
-  return `tenant-${tenantId}`;
-}
+export { tenantGroupName };
 
 export function userPoolId(): string {
   return requireEnv(ENV.userPoolId);

@@ -18,11 +18,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '../../shared/aws-clients';
 import { logger } from '../../shared/powertools';
+import { tenantGroupName } from '../../shared/tenant';
 
-/** Group of a tenant's users in the pooled user pool. */
-export function tenantGroupName(tenantId: string): string {
-  return `tenant-${tenantId}`;
-}
+export { tenantGroupName };
 
 function isNamed(error: unknown, ...names: string[]): boolean {
   return names.includes((error as Error | undefined)?.name ?? '');
