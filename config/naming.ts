@@ -61,7 +61,7 @@ export function maxPrefixLength(): number {
 export class ResourceNames {
   constructor(readonly prefix: string) {}
 
-  /** A name such as `tenantform-tenants`; parts are joined with hyphens. */
+  /** Joins the prefix and `parts` with hyphens into a name such as `tenantform-tenants`. */
   of(...parts: string[]): string {
     return [this.prefix, ...parts].join('-');
   }

@@ -19,7 +19,7 @@ export interface LocalInvokeOptions {
   readonly accountId?: string;
 }
 
-/** Raised when a handler throws; keeps the Lambda error type and message, as Step Functions sees them. */
+/** Raised when a handler throws. It keeps the Lambda error type and message that Step Functions receives. */
 export class LambdaInvocationError extends Error {
   constructor(
     readonly errorType: string,

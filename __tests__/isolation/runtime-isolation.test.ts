@@ -61,7 +61,12 @@ describe('cross-tenant access by id', () => {
   ])('%s of another tenant %s is 404', async (method, collection) => {
     const id = collection === 'products' ? productId : orderId;
     // A valid body for the caller, so only the id decides the outcome.
-    const body = method !== 'PUT' ? undefined : collection === 'products' ? { name: 'Stolen', price: 0 } : { items: [{ productId: betaProductId, quantity: 1 }] };
+    let body: unknown;
+    if (method === 'PUT' && collection === 'products') {
+      body = { name: 'Stolen', price: 0 };
+    } else if (method === 'PUT') {
+      body = { items: [{ productId: betaProductId, quantity: 1 }] };
+    }
     const response = await callApi(harness, betaAdmin.idToken, method, `/${collection}/${id}`, body);
 
     expect(response.status).toBe(404);
@@ -258,7 +263,7 @@ describe('users created by a tenant admin', () => {
 });
 
 describe('usage plans', () => {
-  test('a tenant past its burst gets 429 while another tenant of the tier is served', async () => {
+  test('burst excess is 429 for that tenant only', async () => {
     const burst = await Promise.all(Array.from({ length: 60 }, () => callApi(harness, alphaAdmin.idToken, 'GET', '/products?limit=1')));
     const statuses = burst.map((response) => response.status);
     const other = await callApi(harness, betaAdmin.idToken, 'GET', '/products?limit=1');

@@ -1,6 +1,6 @@
 /**
- * What every command action gets: its options merged with the global ones, the output, and
- * the target, opened on first use and closed when the action ends. `runCommand` turns the
+ * The context of every command action: its options merged with the global ones, the output,
+ * and the target, opened on first use and closed when the action ends. `runCommand` turns the
  * action's outcome into the exit code and prints errors for people (and, with --json, as a
  * JSON document on stdout).
  */

@@ -1,6 +1,6 @@
 /**
  * Views of lifecycle executions for `executions list` and `executions show`. A summary
- * gives the execution; the full view adds each state it entered with its type, start,
+ * describes the execution. The full view adds each state it entered with its type, start,
  * duration and status, and the error and cause of a failure, as the Step Functions console
  * shows them. `statesFromHistory` builds the states from `GetExecutionHistory` events.
  */

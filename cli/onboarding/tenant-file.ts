@@ -12,7 +12,7 @@ export interface OnboardingEntry {
   readonly index: number;
   /** The entry as written; a non-object entry is kept so it can be reported. */
   readonly request: Readonly<Record<string, unknown>>;
-  /** Why the entry cannot be sent at all (not an object, or a name repeated in the file). */
+  /** Reason the entry cannot be sent at all (not an object, or a name repeated in the file). */
   readonly problem?: string;
 }
 

@@ -50,7 +50,7 @@ export function renderTenant(tenant: TenantRecord): string {
   return [fields, 'Outputs:', ...outputLines, ...note].join('\n');
 }
 
-/** One-line summary of a tenant's outputs for tables: planned silo stacks say so. */
+/** One-line summary of a tenant's outputs for tables, marking planned silo stacks. */
 export function summariseOutputs(outputs: TenantOutputs | undefined): string {
   if (!outputs) {
     return '';

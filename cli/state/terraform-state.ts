@@ -170,7 +170,7 @@ function redactFlags(values: Record<string, unknown>, flags: Record<string, unkn
   return result;
 }
 
-/** Adds the top-level attributes that the plan knows only after apply. */
+/** Adds the top-level attributes whose values the plan leaves unknown until apply. */
 function markUnknown(values: Record<string, unknown>, unknown: Record<string, unknown>): Record<string, unknown> {
   const result = { ...values };
   for (const [key, flag] of Object.entries(unknown)) {

@@ -1,8 +1,8 @@
 /**
- * What a CLI target provides. Tenant operations go through the control-plane handlers on
- * both targets (see `ControlPlaneClient`); a target sets up the environment they run in
- * and supplies what differs: where executions and Terraform state are read from, and how
- * to wait for and repair lifecycle operations.
+ * The interface of a CLI target. Tenant operations go through the control-plane handlers on
+ * both targets (see `ControlPlaneClient`). A target sets up the environment they run in and
+ * supplies what differs: where executions and Terraform state are read from, and how to
+ * wait for and repair lifecycle operations.
  */
 import type { PlatformConfig } from '../../config/platform-config';
 import type { TenantRecord } from '../../lambdas/shared/tenant';
@@ -28,7 +28,7 @@ export interface Target {
 
   /**
    * Reads the tenant until `isDone` accepts it, `signal` aborts, or (locally) the sandbox
-   * has no lifecycle work left that could change it; returns the last record read.
+   * has no lifecycle work left that could change it. Returns the last record read.
    */
   waitForTenant(tenantId: string, isDone: (tenant: TenantRecord) => boolean, signal?: AbortSignal): Promise<TenantRecord>;
 

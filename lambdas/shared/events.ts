@@ -26,7 +26,7 @@ export const DETAIL_TYPES = {
 
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
-/** Which plane emits each detail type; the plane's source comes from configuration. */
+/** Plane that emits each detail type. The plane's source comes from configuration. */
 export const EMITTING_PLANE: Readonly<Record<DetailType, 'controlPlane' | 'applicationPlane'>> = {
   sbt_aws_onboardingRequest: 'controlPlane',
   sbt_aws_offboardingRequest: 'controlPlane',
@@ -130,7 +130,7 @@ export const CONSUMER_RULES: readonly ConsumerRule[] = [
   { name: 'deactivate-failure', detailType: 'sbt_aws_deactivateFailure', emittedBy: 'applicationPlane', target: { kind: 'function', id: 'registry-update' } },
 ];
 
-/** The EventBridge event pattern of a consumer rule, for the given plane sources. */
+/** Builds the EventBridge event pattern of a consumer rule for the given plane sources. */
 export function consumerRulePattern(
   rule: ConsumerRule,
   sources: { readonly controlPlane: string; readonly applicationPlane: string },

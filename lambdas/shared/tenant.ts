@@ -36,7 +36,7 @@ export const FINAL_STATUSES: readonly TenantStatus[] = ['ACTIVE', 'INACTIVE', 'P
 
 export type TenancyModel = 'pool' | 'silo';
 
-/** What onboarding stores for a sign-in page and for the tenant's operators. */
+/** Outputs that onboarding stores for a sign-in page and for the tenant's operators. */
 export interface TenantOutputs {
   readonly apiUrl?: string;
   readonly userPoolId?: string;

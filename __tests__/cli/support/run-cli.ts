@@ -60,7 +60,7 @@ export function temporaryDirectory(prefix: string): string {
   return directory;
 }
 
-/** Deletes the directories this test file created; a sandbox with silo tenants holds tens of MB. */
+/** Deletes the directories this test file created; a sandbox with silo tenants takes tens of MB. */
 export function removeTemporaryDirectories(): void {
   for (const directory of created.splice(0)) {
     fs.rmSync(directory, { recursive: true, force: true });
