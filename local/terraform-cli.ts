@@ -76,6 +76,14 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
  * Writes a CLI configuration under `workDir` that installs hashicorp/aws only from the
  * mirror, with a plugin cache so each working directory links to the provider instead of
  * copying its 700 MB binary.
+ *
+ * The cache is filled here, before any init runs, and the setting
+ * `plugin_cache_may_break_dependency_lock_file` makes `terraform init` use a cached provider
+ * even when the working directory has no lock file yet. Without it, Terraform reinstalls the
+ * provider into the cache on every first init, and inits that run at the same time fail with
+ * "failed to create directory" or "still not detected in the plugin cache". The lock file
+ * records only the `h1:` hash of the package, the same as an unpacked mirror gives without
+ * the setting.
  */
 export function prepareTerraformEnvironment(workDir: string, env: NodeJS.ProcessEnv = process.env): TerraformEnvironment {
   const binary = findTerraformBinary(env);
@@ -86,6 +94,7 @@ export function prepareTerraformEnvironment(workDir: string, env: NodeJS.Process
   const cliConfigFile = path.join(workDir, 'terraform.tfrc');
   const cliConfig = [
     `plugin_cache_dir = ${JSON.stringify(pluginCache)}`,
+    'plugin_cache_may_break_dependency_lock_file = true',
     'disable_checkpoint = true',
     'provider_installation {',
     '  filesystem_mirror {',
@@ -113,9 +122,8 @@ export function prepareTerraformEnvironment(workDir: string, env: NodeJS.Process
 
 /**
  * Links each platform folder of the mirrored provider into the plugin cache, as `terraform
- * init` would. Terraform's cache is not safe for concurrent writers: two inits that both
- * find it empty race to create the same folder and one fails with "file exists", so the
- * entries are created here, once, before any init runs.
+ * init` would. Terraform's cache is not safe for concurrent writers, so the entries are
+ * created here, once, and init only reads them.
  */
 function linkMirrorIntoCache(mirror: string, pluginCache: string): void {
   const source = path.join(mirror, AWS_PROVIDER_PATH);
