@@ -74,7 +74,7 @@ async function claim(tenantId: string, claimKey: string, executionId: string): P
       new UpdateCommand({
         TableName: tenantsTableName(),
         Key: { tenantId },
-        UpdateExpression: 'SET #eventId = :eventId, #execution = :execution, #updatedAt = :now',
+        UpdateExpression: 'SET #eventId = :eventId, #execution = :execution, #lastExecution = :execution, #updatedAt = :now',
         // NOTE: a different event id may claim a tenant that another execution still
         // offboards; the DELETE API emits one request per move to DEPROVISIONING.
         ConditionExpression:
@@ -85,6 +85,7 @@ async function claim(tenantId: string, claimKey: string, executionId: string): P
           '#status': 'status',
           '#eventId': 'offboardingEventId',
           '#execution': 'offboardingExecution',
+          '#lastExecution': 'lastExecutionArn',
           '#updatedAt': 'updatedAt',
         },
         ExpressionAttributeValues: {

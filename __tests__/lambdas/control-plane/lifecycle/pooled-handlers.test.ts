@@ -155,13 +155,15 @@ describe('lifecycle-set-access', () => {
       new AdminAddUserToGroupCommand({ UserPoolId: engines.pooledUserPoolId, Username: `user-${tenantId}@example.com`, GroupName: `tenant-${tenantId}` }),
     );
 
-    const disabled = await setAccess({ request: { tenantId }, enabled: false, executionId });
+    const disabled = await setAccess({ request: { tenantId }, enabled: false, executionId: `${executionId}-deactivate` });
     expect(disabled).toEqual({ enabled: false, apiKeyId: outputs.apiKeyId, usersChanged: 2 });
+    expect((await readTenant(engines, tenantId))?.lastExecutionArn).toBe(`${executionId}-deactivate`);
     expect((await gateway.send(new GetApiKeyCommand({ apiKey: outputs.apiKeyId }))).enabled).toBe(false);
     const users = await engines.cognitoClient.send(new ListUsersInGroupCommand({ UserPoolId: engines.pooledUserPoolId, GroupName: `tenant-${tenantId}` }));
     expect(users.Users?.map((user) => user.Enabled)).toEqual([false, false]);
 
-    await setAccess({ request: { tenantId }, enabled: true, executionId });
+    await setAccess({ request: { tenantId }, enabled: true, executionId: `${executionId}-activate` });
+    expect((await readTenant(engines, tenantId))?.lastExecutionArn).toBe(`${executionId}-activate`);
     expect((await gateway.send(new GetApiKeyCommand({ apiKey: outputs.apiKeyId }))).enabled).toBe(true);
     const enabledUsers = await engines.cognitoClient.send(new ListUsersInGroupCommand({ UserPoolId: engines.pooledUserPoolId, GroupName: `tenant-${tenantId}` }));
     expect(enabledUsers.Users?.map((user) => user.Enabled)).toEqual([true, true]);
@@ -281,6 +283,7 @@ describe('lifecycle-claim-offboarding', () => {
     await putTenant(engines, tenantId, { status: 'DEPROVISIONING', templateVersion: 'v3' });
     const first = await claimOffboarding({ request: { tenantId, eventId: 'event-a' }, executionId: 'exec-1' });
     expect(first).toMatchObject({ claimed: true, tenant: { tenantId, model: 'pool', templateVersion: 'v3', tenantRegistrationId: `reg-${tenantId}` } });
+    expect((await readTenant(engines, tenantId))?.lastExecutionArn).toBe('exec-1');
 
     const retry = await claimOffboarding({ request: { tenantId, eventId: 'event-a' }, executionId: 'exec-1' });
     expect(retry.claimed).toBe(true);
