@@ -145,6 +145,10 @@ export function buildPlatformConfig(input: PlatformConfigInput): PlatformConfig 
   };
 
   validatePlatform(config, problems);
+  if (Array.isArray(tierInput)) {
+    // A tiers value that is not an array is already reported above.
+    validateTierSet(tiers, problems);
+  }
   validatePipelineConfig(config.pipeline, problems);
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -202,7 +206,7 @@ const COGNITO_DOMAIN_RESERVED_WORDS = ['aws', 'amazon', 'cognito'];
 const S3_RESERVED_PREFIXES = ['sthree-', 'amzn-s3-demo-'];
 
 function validatePlatform(config: PlatformConfig, problems: string[]): void {
-  const { prefix, region, accountId, environment, logRetentionDays, terraformVersion, tags, tiers } = config;
+  const { prefix, region, accountId, environment, logRetentionDays, terraformVersion, tags } = config;
 
   if (typeof prefix !== 'string' || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(prefix) || prefix.includes('--')) {
     problems.push(
@@ -266,8 +270,6 @@ function validatePlatform(config: PlatformConfig, problems: string[]): void {
       problems.push(`eventSources.${field} "${String(value)}" must be 1 to 256 letters, digits, dots, hyphens or underscores, not starting with aws.`);
     }
   }
-
-  validateTierSet(tiers, problems);
 }
 
 function isCognitoCallbackUrl(value: unknown): boolean {

@@ -117,6 +117,7 @@ describe('tier validation', () => {
   it('rejects tiers that are not a list', () => {
     const problems = problemsOf({ tiers: { BASIC: {} } });
     expect(problems).toContainEqual(expect.stringContaining('tiers must be a JSON array of tier objects, got {"BASIC":{}}'));
+    expect(problems).toHaveLength(1);
   });
 
   it('rejects an unknown tier field', () => {

@@ -62,13 +62,16 @@ export const tierNameSchema = z.string().max(64, 'must be at most 64 characters'
 
 /**
  * Returns the configured tier named `name` (exact match), or throws a 400 naming `field`,
- * the value and the allowed tiers.
+ * the value and the allowed tiers, with the right spelling when only the case differs.
  */
 export function findConfiguredTier(name: string, field = 'tier'): TierModel {
   const tiers = configuredTiers();
   const tier = tiers.find((candidate) => candidate.name === name);
   if (!tier) {
-    throw new BadRequestError(`${field} ${JSON.stringify(name)} is not one of ${tiers.map((candidate) => candidate.name).join(', ')}`, field);
+    const names = tiers.map((candidate) => candidate.name).join(', ');
+    const caseVariant = tiers.find((candidate) => candidate.name.toLowerCase() === name.trim().toLowerCase());
+    const hint = caseVariant ? `. Tier names are case-sensitive: use ${JSON.stringify(caseVariant.name)}` : '';
+    throw new BadRequestError(`${field} ${JSON.stringify(name)} is not one of ${names}${hint}`, field);
   }
   return tier;
 }
