@@ -12,6 +12,8 @@ import type { OnboardingOutcome } from '../../cli/onboarding/onboard-tenant';
 import type { TenantRecord } from '../../lambdas/shared/tenant';
 import { temporaryDirectory, removeTemporaryDirectories } from './support/run-cli';
 import { renderExecutionTable } from '../../cli/commands/executions';
+import { readTenantNames, tenantLabel } from '../../cli/render/tenant-names';
+import { renderResource } from '../../cli/commands/state';
 import { renderTenant } from '../../cli/render/tenants';
 
 afterAll(removeTemporaryDirectories);
@@ -264,6 +266,57 @@ describe('renderExecutionTable', () => {
     expect(lines[1]).toMatch(/first\s+activation\s+deactivateRequest\s+abcd1234/);
     expect(lines[2]).toMatch(/second\s+activation\s+activateRequest\s+abcd1234/);
   });
+
+  test('shows the tenant name with the id', () => {
+    const table = renderExecutionTable([
+      { executionArn: 'arn:1', name: 'first', stateMachine: 'onboarding', status: 'SUCCEEDED', startDate: '2026-12-04T10:00:00.000Z', tenantId: 'abcd1234', tenantName: 'Acme Corp' },
+    ]);
+    expect(table.split('\n')[1]).toMatch(/first\s+onboarding\s+Acme Corp \(abcd1234\)\s+SUCCEEDED/);
+  });
+});
+
+describe('tenant names', () => {
+  const registry: Record<string, TenantRecord> = {
+    abcd1234: { tenantId: 'abcd1234', tenantName: 'Acme Corp' } as TenantRecord,
+    efgh5678: { tenantId: 'efgh5678', tenantName: 'Harbor Health' } as TenantRecord,
+  };
+
+  test('reads each distinct id once', async () => {
+    const reads: string[] = [];
+    const target = {
+      getTenant: async (tenantId: string) => {
+        reads.push(tenantId);
+        return registry[tenantId];
+      },
+    };
+
+    const names = await readTenantNames(target, ['abcd1234', undefined, 'efgh5678', 'abcd1234', '', 'gone0000']);
+
+    expect([...names.entries()].sort()).toEqual([
+      ['abcd1234', 'Acme Corp'],
+      ['efgh5678', 'Harbor Health'],
+    ]);
+    expect(reads.sort()).toEqual(['abcd1234', 'efgh5678', 'gone0000']);
+  });
+
+  test('reads nothing for no ids', async () => {
+    const target = { getTenant: jest.fn() };
+    expect((await readTenantNames(target, [])).size).toBe(0);
+    expect(target.getTenant).not.toHaveBeenCalled();
+  });
+
+  test('passes a registry failure on', async () => {
+    const target = { getTenant: async () => Promise.reject(new Error('ResourceNotFoundException: table tenantform-tenants not found')) };
+    await expect(readTenantNames(target, ['abcd1234'])).rejects.toThrow('table tenantform-tenants not found');
+  });
+
+  test.each([
+    ['abcd1234', 'Acme Corp', 'Acme Corp (abcd1234)'],
+    ['abcd1234', undefined, 'abcd1234'],
+    [undefined, undefined, ''],
+  ])('labels %s with name %s', (tenantId, tenantName, label) => {
+    expect(tenantLabel(tenantId, tenantName)).toBe(label);
+  });
 });
 
 describe('renderTenant', () => {
@@ -291,5 +344,47 @@ describe('renderTenant', () => {
     const rendered = renderTenant({ ...tenant, status: 'DELETED' });
     expect(rendered).toContain('Outputs before offboarding (these resources were removed):');
     expect(rendered).not.toContain('nothing was deployed');
+  });
+});
+
+describe('renderResource', () => {
+  test('renders values in Terraform syntax', () => {
+    const text = renderResource({
+      address: 'aws_dynamodb_table.products',
+      mode: 'managed',
+      type: 'aws_dynamodb_table',
+      name: 'products',
+      attributes: {
+        name: 'tenantform-acme1234-products',
+        arn: '(known after apply)',
+        deletion_protection_enabled: true,
+        read_capacity: 0,
+        tags: { Tenant: 'acme1234', 'tenantform:tier': 'PLATINUM' },
+        attribute: [{ name: 'tenantId', type: 'S' }],
+        global_secondary_index: [],
+        ttl: null,
+      },
+    });
+
+    expect(text.split('\n')).toEqual([
+      '# aws_dynamodb_table.products:',
+      'resource "aws_dynamodb_table" "products" {',
+      '    arn                         = (known after apply)',
+      '    attribute                   = [',
+      '        {',
+      '            "name" = "tenantId"',
+      '            "type" = "S"',
+      '        },',
+      '    ]',
+      '    deletion_protection_enabled = true',
+      '    global_secondary_index      = []',
+      '    name                        = "tenantform-acme1234-products"',
+      '    read_capacity               = 0',
+      '    tags                        = {',
+      '        "Tenant"          = "acme1234"',
+      '        "tenantform:tier" = "PLATINUM"',
+      '    }',
+      '}',
+    ]);
   });
 });

@@ -25,6 +25,7 @@ interface ExecutionJson {
   stateMachine: string;
   status: string;
   tenantId?: string;
+  tenantName?: string;
   states?: Array<{ name: string; type: string; status: string; durationMs?: number; error?: string; cause?: string }>;
 }
 
@@ -110,6 +111,7 @@ describe('tenantform CLI on the local target', () => {
     expect(executions[0].stateMachine).toBe('onboarding');
     expect(executions[0].status).toBe('SUCCEEDED');
     expect(executions[0].tenantId).toBe(silo.tenantId);
+    expect(executions[0].tenantName).toBe('Harbor Health');
 
     const show = await cli('executions', 'show', executions[0].name, '--json');
     const execution = json<ExecutionJson>(show);
@@ -120,7 +122,8 @@ describe('tenantform CLI on the local target', () => {
     expect(execution.states!.find((state) => state.name === 'Run provisioning job')!.type).toBe('Task');
 
     const text = await cli('executions', 'show', executions[0].executionArn);
-    expect(text.stdout).toMatch(/Run provisioning job\s+Task\s+\S+\s+[\d.]+ (ms|s)\s+SUCCEEDED/);
+    expect(text.stdout).toMatch(new RegExp(`Tenant:\\s+Harbor Health \\(${silo.tenantId}\\)`));
+    expect(text.stdout).toMatch(/Run provisioning job\s+Task\s+\S+\s+(\d+ min )?[\d.]+ (ms|s)\s+SUCCEEDED/);
   });
 
   test('lists and shows the planned Terraform state', async () => {

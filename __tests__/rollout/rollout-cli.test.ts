@@ -10,7 +10,7 @@ interface RolloutJson {
   rolloutId: string;
   status: string;
   waves: { number: number; status: string; tenants: string[] }[];
-  tenants: { tenantId: string; result: string; previousVersion?: string; targetVersion: string }[];
+  tenants: { tenantId: string; tenantName?: string; result: string; previousVersion?: string; targetVersion: string }[];
 }
 
 const stateDir = temporaryDirectory('tenantform-rollout-cli-');
@@ -52,6 +52,7 @@ describe('rollout commands on the local target', () => {
     expect(rollout.status).toBe('SUCCEEDED');
     expect(rollout.waves.map((wave) => wave.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(rollout.tenants.map((tenant) => tenant.result)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(rollout.tenants.map((tenant) => tenant.tenantName).sort()).toEqual(['Rollout One', 'Rollout Two']);
     expect(result.stderr).toContain('local tenants are planned, not applied');
 
     const tenant = json<{ templateVersion: string; status: string }>(await cli('tenants', 'show', tenantIds[0], '--json'));
@@ -88,8 +89,9 @@ describe('rollout commands on the local target', () => {
     const result = await cli('drift', '--json');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('local tenants are planned, not applied');
-    const drift = json<{ tenantId: string; status: string; changes: unknown[] }[]>(result);
+    const drift = json<{ tenantId: string; tenantName: string; status: string; changes: unknown[] }[]>(result);
     expect(drift.map((entry) => entry.status)).toEqual(['DRIFTED', 'DRIFTED']);
+    expect(drift.map((entry) => entry.tenantName).sort()).toEqual(['Rollout One', 'Rollout Two']);
     expect(drift.every((entry) => entry.changes.length > 0)).toBe(true);
   }, 240000);
 

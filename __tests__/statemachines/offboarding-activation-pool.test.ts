@@ -115,7 +115,9 @@ describe('activation state machine', () => {
     expect(await userEnabled(`admin-${tenantId}@example.com`)).toBe(false);
     expect(await userEnabled(member)).toBe(false);
     expect(harness.eventsOf('sbt_aws_deactivateSuccess', tenantId)).toHaveLength(1);
-    expect((await readTenant(harness.engines, tenantId))?.status).toBe('INACTIVE');
+    const inactive = await readTenant(harness.engines, tenantId);
+    expect(inactive?.status).toBe('INACTIVE');
+    expect(inactive?.lastExecutionArn).toBe(deactivation.executionArn);
 
     const activation = await harness.machine('activation').run(busEvent('sbt_aws_activateRequest', { tenantId }));
     await harness.settle();
@@ -125,7 +127,9 @@ describe('activation state machine', () => {
     expect(await userEnabled(`admin-${tenantId}@example.com`)).toBe(true);
     expect(await userEnabled(member)).toBe(true);
     expect(harness.eventsOf('sbt_aws_activateSuccess', tenantId)).toHaveLength(1);
-    expect((await readTenant(harness.engines, tenantId))?.status).toBe('ACTIVE');
+    const active = await readTenant(harness.engines, tenantId);
+    expect(active?.status).toBe('ACTIVE');
+    expect(active?.lastExecutionArn).toBe(activation.executionArn);
   });
 
   it('reports an unknown tenant with the request type', async () => {

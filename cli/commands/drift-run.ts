@@ -13,6 +13,7 @@ import { spawnSync } from 'child_process';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EXIT_FAILURE, EXIT_SUCCESS, OperationError } from '../errors';
 import { renderTable, formatDuration } from '../output';
+import { tenantLabel } from '../render/tenant-names';
 import type { CommandContext } from './command-context';
 import type { LocalTarget } from '../targets/local-target';
 import type { AwsTarget } from '../targets/aws/aws-target';
@@ -45,18 +46,18 @@ export async function detectDrift(context: CommandContext, reference: string | u
       output.warn('local tenants are planned, not applied, so their state is empty and every plan differs; on AWS the same check compares real resources');
     }
 
-    const results: DriftResult[] = [];
+    const results: (DriftResult & { readonly tenantName: string })[] = [];
     for (const tenant of tenants) {
       output.progress(`tenant ${tenant.tenantId}: planning version ${tenant.templateVersion ?? 'unknown'} against its state`);
       const request = await requestFor(tenant, terraform, path.join(workDir, 'plans'));
       const result = await planTenantDrift(request);
       output.progress(`tenant ${tenant.tenantId}: ${result.status}${result.error ? `: ${result.error.split('\n')[0]}` : ''}`);
-      results.push(result);
+      results.push({ ...result, tenantName: tenant.tenantName });
     }
 
     output.result(results, () =>
       renderTable(results, [
-        { header: 'TENANT', value: (result) => result.tenantId },
+        { header: 'TENANT', value: (result) => tenantLabel(result.tenantId, result.tenantName) },
         { header: 'STATUS', value: (result) => result.status },
         { header: 'CHANGES', value: (result) => String(result.changes.length) },
         { header: 'TIME', value: (result) => formatDuration(result.durationMs) },

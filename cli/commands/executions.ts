@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { EXECUTION_STATUSES, ExecutionStatus, ExecutionSummary, ExecutionView } from '../executions/execution-view';
 import { OperationError } from '../errors';
 import { formatDuration, renderFields, renderTable, type OutputStreams } from '../output';
+import { readTenantNames, tenantLabel } from '../render/tenant-names';
 import type { RunState } from '../program';
 import { runCommand } from './command-context';
 import { positiveInteger } from './tenants';
@@ -28,7 +29,9 @@ export function registerExecutionCommands(program: Command, streams: OutputStrea
         const status = parseStatus(options.status);
         const target = await context.target();
         const tenantId = options.tenant === undefined ? undefined : (await context.resolveTenant(options.tenant)).tenantId;
-        const summaries = await target.listExecutions({ tenantId, status, limit: options.limit });
+        const listed = await target.listExecutions({ tenantId, status, limit: options.limit });
+        const names = await readTenantNames(target, listed.map((execution) => execution.tenantId));
+        const summaries = listed.map((execution) => withTenantName(execution, names));
         context.output.result(summaries, () => renderExecutionTable(summaries));
       }),
     );
@@ -41,13 +44,19 @@ export function registerExecutionCommands(program: Command, streams: OutputStrea
     .action((reference: string, _options, command: Command) =>
       runCommand(command, streams, run, async (context) => {
         const target = await context.target();
-        const execution = await target.getExecution(reference);
-        if (!execution) {
+        const found = await target.getExecution(reference);
+        if (!found) {
           throw new OperationError(`execution ${JSON.stringify(reference)} was not found; list executions with "tenantform executions list"`, 'execution');
         }
+        const execution = withTenantName(found, await readTenantNames(target, [found.tenantId]));
         context.output.result(execution, () => renderExecution(execution));
       }),
     );
+}
+
+function withTenantName<T extends ExecutionSummary>(execution: T, names: ReadonlyMap<string, string>): T {
+  const tenantName = execution.tenantId === undefined ? undefined : names.get(execution.tenantId);
+  return tenantName === undefined ? execution : { ...execution, tenantName };
 }
 
 function parseStatus(value: string | undefined): ExecutionStatus | undefined {
@@ -70,7 +79,7 @@ export function renderExecutionTable(executions: readonly ExecutionSummary[]): s
     { header: 'STATE MACHINE', value: (execution) => execution.stateMachine },
     // One state machine serves activation and deactivation; the starting event shows which ran.
     { header: 'EVENT', value: (execution) => execution.detailType?.replace(/^sbt_aws_/, '') ?? '' },
-    { header: 'TENANT', value: (execution) => execution.tenantId ?? '' },
+    { header: 'TENANT', value: (execution) => tenantLabel(execution.tenantId, execution.tenantName) },
     { header: 'STATUS', value: (execution) => execution.status },
     { header: 'STARTED', value: (execution) => execution.startDate.replace(/\.\d{3}Z$/, 'Z') },
     { header: 'DURATION', value: (execution) => (execution.stopDate ? formatDuration(Date.parse(execution.stopDate) - Date.parse(execution.startDate)) : '') },
@@ -90,7 +99,7 @@ export function renderExecution(execution: ExecutionView): string {
     ['Execution', execution.name],
     ['ARN', execution.executionArn],
     ['State machine', execution.stateMachine],
-    ['Tenant', execution.tenantId],
+    ['Tenant', tenantLabel(execution.tenantId, execution.tenantName)],
     ['Event', execution.detailType],
     ['Status', execution.status],
     ['Started', execution.startDate],

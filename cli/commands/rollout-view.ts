@@ -5,6 +5,8 @@
  */
 import { OperationError } from '../errors';
 import { renderFields, renderTable } from '../output';
+import { readTenantNames, tenantLabel } from '../render/tenant-names';
+import type { Target } from '../targets/target';
 import type { RolloutHeader, RolloutTenantItem } from '../../lambdas/control-plane/rollout/rollout-model';
 import { ROLLOUT_ID_PATTERN } from '../../lambdas/control-plane/rollout/rollout-model';
 import { getRolloutHeader, listRolloutTenants, listRollouts } from '../../lambdas/control-plane/rollout/rollout-store';
@@ -22,11 +24,17 @@ export interface RolloutView {
   readonly rollbackOf?: string;
   readonly rolledBackBy?: string;
   readonly waves: RolloutHeader['waves'];
-  readonly tenants: readonly Omit<RolloutTenantItem, 'rolloutId' | 'itemKey'>[];
+  readonly tenants: readonly RolloutTenantView[];
 }
 
-/** Reads one rollout, or throws an `OperationError` that explains how to list rollouts. */
-export async function readRolloutView(rolloutId: string): Promise<RolloutView> {
+/** A tenant of a rollout, with its name from the registry when the tenant still exists. */
+export type RolloutTenantView = Omit<RolloutTenantItem, 'rolloutId' | 'itemKey'> & { readonly tenantName?: string };
+
+/**
+ * Reads one rollout and the names of its tenants from `target`'s registry, or throws an
+ * `OperationError` that explains how to list rollouts.
+ */
+export async function readRolloutView(rolloutId: string, target: Pick<Target, 'getTenant'>): Promise<RolloutView> {
   if (!ROLLOUT_ID_PATTERN.test(rolloutId)) {
     throw new OperationError(`rollout id ${JSON.stringify(rolloutId)} is invalid: it must be 1 to 80 letters, digits, hyphens or underscores`, 'rollout');
   }
@@ -34,8 +42,10 @@ export async function readRolloutView(rolloutId: string): Promise<RolloutView> {
   if (!header) {
     throw new OperationError(`rollout ${rolloutId} was not found; list rollouts with "tenantform rollout status"`, 'rollout');
   }
-  const tenants = (await listRolloutTenants(rolloutId))
-    .map(({ rolloutId: _rolloutId, itemKey: _itemKey, ...item }) => item)
+  const items = await listRolloutTenants(rolloutId);
+  const names = await readTenantNames(target, items.map((item) => item.tenantId));
+  const tenants: RolloutTenantView[] = items
+    .map(({ rolloutId: _rolloutId, itemKey: _itemKey, ...item }) => (names.has(item.tenantId) ? { ...item, tenantName: names.get(item.tenantId) } : item))
     .sort((a, b) => a.wave - b.wave || a.tenantId.localeCompare(b.tenantId));
   return {
     rolloutId: header.rolloutId,
@@ -80,7 +90,7 @@ export function renderRollout(view: RolloutView): string {
     { header: 'SKIPPED', value: (wave) => (wave.skipped === undefined ? '' : String(wave.skipped)) },
   ]);
   const tenants = renderTable(view.tenants, [
-    { header: 'TENANT', value: (tenant) => tenant.tenantId },
+    { header: 'TENANT', value: (tenant) => tenantLabel(tenant.tenantId, tenant.tenantName) },
     { header: 'WAVE', value: (tenant) => (tenant.wave === 0 ? '-' : String(tenant.wave)) },
     { header: 'RESULT', value: (tenant) => tenant.result },
     { header: 'FROM', value: (tenant) => tenant.previousVersion ?? '' },
@@ -92,7 +102,7 @@ export function renderRollout(view: RolloutView): string {
 
 export function renderRolloutList(rollouts: readonly RolloutHeader[]): string {
   if (rollouts.length === 0) {
-    return 'no rollouts yet; start one with "tenantform rollout start --template-version V"';
+    return 'no rollouts yet; start one with "tenantform rollout start --version V"';
   }
   return renderTable(rollouts, [
     { header: 'ROLLOUT', value: (rollout) => rollout.rolloutId },

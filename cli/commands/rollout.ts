@@ -40,7 +40,7 @@ export function registerRolloutCommands(program: Command, streams: OutputStreams
     .requiredOption('--version <version>', 'tenant-template version to apply, such as 1.4.0-3f2a9c1d0b7e', parseVersion)
     .addOption(new Option('--waves <spec>', 'waves as cumulative targets: canary:N first, then counts N or percentages P%, ending with 100%').argParser(parseWaves).default(DEFAULT_WAVE_SPEC))
     .addOption(new Option('--concurrency <n>', `tenants updated at the same time within a wave, 1 to ${MAX_ROLLOUT_CONCURRENCY}`).argParser(parseConcurrency).default(DEFAULT_ROLLOUT_CONCURRENCY))
-    .option('--tolerated-failure-percentage <p>', 'share of a wave\'s tenants, in percent, that may fail before the rollout halts (default 0)', parsePercentage)
+    .option('--tolerated-failure-percentage <p>', 'share of a wave\'s tenants, in percent, that may fail before the rollout halts (default: 0)', parsePercentage)
     .option('--approve-between-waves', 'wait for "rollout approve" before each wave after the first')
     .option('--rollout-id <id>', 'id of the rollout (default: generated)', parseRolloutId)
     .option('--json', 'print the rollout as JSON on stdout')
@@ -119,7 +119,7 @@ async function startRollout(context: CommandContext, input: Record<string, unkno
     throw new OperationError(result.cause ?? 'the rollout input is invalid', 'rollout');
   }
   const { readRolloutView, renderRollout } = await import('./rollout-view');
-  const view = await readRolloutView(result.rolloutId);
+  const view = await readRolloutView(result.rolloutId, target);
   output.progress(result.succeeded ? `rollout ${result.rolloutId} ${view.status}` : `rollout ${result.rolloutId} ${view.status}: ${result.cause ?? result.error}`);
   output.result(view, () => renderRollout(view));
   return result.succeeded ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -141,7 +141,7 @@ async function showStatus(context: CommandContext, rolloutId: string | undefined
     context.output.result(rollouts, () => renderRolloutList(rollouts));
     return;
   }
-  const view = await readRolloutView(rolloutId);
+  const view = await readRolloutView(rolloutId, target);
   context.output.result(view, () => renderRollout(view));
 }
 

@@ -79,7 +79,7 @@ function renderResourceTable(view: TerraformStateView): string {
 }
 
 /** Renders attributes in the layout of `terraform state show`. */
-function renderResource(resource: ResourceView): string {
+export function renderResource(resource: ResourceView): string {
   const lines = [`# ${resource.address}:`, `${resource.mode === 'data' ? 'data ' : ''}resource "${resource.type}" "${resource.name}" {`];
   const keys = Object.keys(resource.attributes).sort();
   const width = Math.max(0, ...keys.map((key) => key.length));
@@ -88,9 +88,30 @@ function renderResource(resource: ResourceView): string {
     if (value === null || value === undefined) {
       continue;
     }
-    const text = typeof value === 'string' && value.startsWith('(') && value.endsWith(')') ? value : JSON.stringify(value, null, 2).replace(/\n/g, '\n    ');
+    const text = typeof value === 'string' && value.startsWith('(') && value.endsWith(')') ? value : renderValue(value, '    ');
     lines.push(`    ${key.padEnd(width)} = ${text}`);
   }
   lines.push('}');
   return lines.join('\n');
+}
+
+/**
+ * Renders an attribute value in Terraform's syntax: strings quoted, lists one element a
+ * line with a trailing comma, and maps and objects one `"key" = value` a line.
+ */
+function renderValue(value: unknown, indent: string): string {
+  const inner = `${indent}    `;
+  if (Array.isArray(value)) {
+    const elements = value.filter((element) => element !== null && element !== undefined);
+    return elements.length === 0 ? '[]' : `[\n${elements.map((element) => `${inner}${renderValue(element, inner)},`).join('\n')}\n${indent}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, element]) => element !== null && element !== undefined);
+    if (entries.length === 0) {
+      return '{}';
+    }
+    const width = Math.max(...entries.map(([key]) => JSON.stringify(key).length));
+    return `{\n${entries.map(([key, element]) => `${inner}${JSON.stringify(key).padEnd(width)} = ${renderValue(element, inner)}`).join('\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }

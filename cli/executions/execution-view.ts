@@ -24,6 +24,8 @@ export interface ExecutionSummary {
   readonly startDate: string;
   readonly stopDate?: string;
   readonly tenantId?: string;
+  /** Name of the tenant, read from the registry by the CLI; absent once the tenant is gone. */
+  readonly tenantName?: string;
   /** Detail type of the event that started the execution, when an event did. */
   readonly detailType?: string;
 }

@@ -61,9 +61,13 @@ export const lifecycleRequestDetail = z.object({
   tier: z.string().min(1).max(32).optional(),
 });
 
+/** ARN of the execution that did the work; the registry stores it as `lastExecutionArn`. */
+const executionArn = z.string().min(1).max(2048).optional();
+
 export const successDetail = z.object({
   tenantId,
   tenantRegistrationId: z.string().optional(),
+  executionArn,
   /** Outputs of the job or steps that did the work, such as the tenant's API URL. */
   jobOutput: z.record(z.string(), z.union([z.string(), z.boolean(), z.number()])).optional(),
 });
@@ -71,6 +75,7 @@ export const successDetail = z.object({
 export const failureDetail = z.object({
   tenantId,
   tenantRegistrationId: z.string().optional(),
+  executionArn,
   reason,
 });
 

@@ -27,7 +27,7 @@ export interface FailureResult {
   readonly reason: string;
   readonly detailType: DetailType;
   /** Detail of the failure event, ready for PutEvents. */
-  readonly detail: { tenantId: string; tenantRegistrationId?: string; reason: string };
+  readonly detail: { tenantId: string; tenantRegistrationId?: string; executionArn: string; reason: string };
 }
 
 export const handler = async (input: unknown, context?: Context): Promise<FailureResult> => {
@@ -47,7 +47,7 @@ export const handler = async (input: unknown, context?: Context): Promise<Failur
     tenantId,
     reason,
     detailType,
-    detail: { tenantId, ...(tenantRegistrationId ? { tenantRegistrationId } : {}), reason },
+    detail: { tenantId, ...(tenantRegistrationId ? { tenantRegistrationId } : {}), executionArn: executionId, reason },
   };
 };
 

@@ -12,7 +12,7 @@ import type { Context } from 'aws-lambda';
 import { UserType } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
 import { logger } from '../../shared/powertools';
-import { getTenant, updateTenantAttributes } from '../../shared/registry';
+import { getTenant } from '../../shared/registry';
 import { TenantRecord } from '../../shared/tenant';
 import { applicationPlaneSettings } from './application-plane-settings';
 import { executionIdSchema, MissingSettingError, parseLifecycleInput, startInvocation, TenantNotFoundError } from './lifecycle-handler';
@@ -45,8 +45,6 @@ export const handler = async (input: unknown, context?: Context): Promise<SetAcc
     throw new TenantNotFoundError(request.tenantId);
   }
   logger.appendKeys({ tier: tenant.tier });
-
-  await updateTenantAttributes(tenant.tenantId, { set: { lastExecutionArn: executionId } });
 
   const outputs = tenant.outputs ?? {};
   if (tenant.model === 'silo' && (outputs.planned === true || (outputs.planned as unknown) === 'true')) {

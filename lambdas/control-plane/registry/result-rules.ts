@@ -30,6 +30,8 @@ export interface ResultDetail {
   readonly tenantId: string;
   readonly reason?: string;
   readonly jobOutput?: Readonly<Record<string, string | number | boolean>>;
+  /** Execution that did the work, stored as the tenant's `lastExecutionArn`. */
+  readonly executionArn?: string;
 }
 
 const reasonOf = (detail: ResultDetail) => ({ statusReason: trimStatusReason(detail.reason ?? 'no reason given') });

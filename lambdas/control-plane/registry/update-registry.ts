@@ -109,15 +109,19 @@ async function applyExecutionStatus(busEvent: z.infer<typeof envelope>): Promise
       'detail.input.detail-type',
     );
   }
-  return applyRule(execution.tenantId, detailType, rule, { tenantId: execution.tenantId, reason: execution.reason });
+  return applyRule(execution.tenantId, detailType, rule, { tenantId: execution.tenantId, reason: execution.reason, executionArn: execution.executionArn });
 }
 
 async function applyRule(tenantId: string, detailType: string, rule: ResultRule, detail: ResultDetail): Promise<RegistryUpdateResult> {
   const now = new Date().toISOString();
+  const execution = detail.executionArn ? { lastExecutionArn: detail.executionArn } : {};
   const updated =
     rule.kind === 'transition'
-      ? await transitionTenantStatus(tenantId, rule.to, { from: rule.from, set: rule.set(detail, now), remove: rule.remove })
-      : await updateTenantAttributes(tenantId, { set: { statusReason: trimStatusReason(detail.reason ?? 'no reason given') }, whenStatus: rule.whenStatus });
+      ? await transitionTenantStatus(tenantId, rule.to, { from: rule.from, set: { ...rule.set(detail, now), ...execution }, remove: rule.remove })
+      : await updateTenantAttributes(tenantId, {
+          set: { statusReason: trimStatusReason(detail.reason ?? 'no reason given'), ...execution },
+          whenStatus: rule.whenStatus,
+        });
 
   if (updated) {
     logger.appendKeys({ tier: updated.tier });

@@ -87,7 +87,12 @@ describe('lifecycle-build-failure', () => {
       tenantId: 'abcd1234',
       reason: 'MissingSettingError: SSM parameter /tf/application-plane/user-pool-id is missing',
       detailType: 'sbt_aws_provisionFailure',
-      detail: { tenantId: 'abcd1234', tenantRegistrationId: 'reg-1', reason: 'MissingSettingError: SSM parameter /tf/application-plane/user-pool-id is missing' },
+      detail: {
+        tenantId: 'abcd1234',
+        tenantRegistrationId: 'reg-1',
+        executionArn: executionId,
+        reason: 'MissingSettingError: SSM parameter /tf/application-plane/user-pool-id is missing',
+      },
     });
   });
 

@@ -157,6 +157,20 @@ describe('registry updater transitions', () => {
     expect(stored?.status).toBe(status);
     expect(stored?.statusReason).toBe('API key update failed');
   });
+
+  it.each([
+    ['sbt_aws_deactivateSuccess', 'ACTIVE', 'INACTIVE'],
+    ['sbt_aws_deactivateFailure', 'ACTIVE', 'ACTIVE'],
+  ] as const)('%s stores the execution ARN', async (detailType, from, to) => {
+    const tenant = await seedTenant(fixture, { status: from });
+    const executionArn = `arn:aws:states:us-east-1:123456789012:execution:tenantform-activation:${tenant.tenantId}`;
+
+    await update(resultEvent(detailType, { tenantId: tenant.tenantId, executionArn, reason: 'API key update failed' }));
+
+    const stored = await readTenant(fixture, tenant.tenantId);
+    expect(stored?.status).toBe(to);
+    expect(stored?.lastExecutionArn).toBe(executionArn);
+  });
 });
 
 describe('registry updater replays and order', () => {
