@@ -42,18 +42,34 @@ export class ControlPlaneClient {
     if (!route) {
       throw new Error(`handler "${handlerId}" serves no control-plane API route`);
     }
-    const { invokeLocalHandler } = await import('../local/lambda-runtime');
+    const [{ invokeLocalHandler }, { onUnhandledError }] = await Promise.all([import('../local/lambda-runtime'), import('../lambdas/shared/unhandled-errors')]);
     const event = buildApiEvent(route, request, this.identity.accountId);
-    const result = (await invokeLocalHandler(handlerId, event, {
-      region: this.identity.region,
-      accountId: this.identity.accountId,
-      timeoutMs: 30_000,
-    })) as { statusCode?: number; body?: string } | null;
+    const requestId = (event.requestContext as { requestId: string }).requestId;
+    let cause: unknown;
+    const stopListening = onUnhandledError((error, failedRequestId) => {
+      if (failedRequestId === requestId) {
+        cause = error;
+      }
+    });
+    let result: { statusCode?: number; body?: string } | null;
+    try {
+      result = (await invokeLocalHandler(handlerId, event, {
+        region: this.identity.region,
+        accountId: this.identity.accountId,
+        timeoutMs: 30_000,
+      })) as { statusCode?: number; body?: string } | null;
+    } finally {
+      stopListening();
+    }
 
     const statusCode = result?.statusCode ?? 200;
     const body = parseBody(result?.body);
     if (statusCode >= 400) {
       const { message, field } = (body ?? {}) as { message?: string; field?: string };
+      if (cause !== undefined) {
+        // The handler runs in this process, so its request id means nothing to an operator: name the cause.
+        throw new OperationError(`${handlerId} failed: ${describeError(cause)}`, field, statusCode);
+      }
       throw new OperationError(message ?? `the control plane returned HTTP ${statusCode}`, field, statusCode);
     }
     return { statusCode, body: body as T };
@@ -105,4 +121,11 @@ function parseBody(body: string | undefined): unknown {
   } catch {
     return { message: body };
   }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    return `${error.name}: ${error.message}`;
+  }
+  return String(error);
 }

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
@@ -160,6 +160,25 @@ describe('AWS target registration', () => {
 
     await expect(registering).rejects.toThrow('is already registered by tenant "Acme Corp" (id a1b2c3d4e5f60718, ACTIVE)');
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+});
+
+describe('AWS target errors', () => {
+  test('internal error names the cause', async () => {
+    const missingCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    dynamo.on(QueryCommand).rejects(missingCredentials);
+
+    const listing = target.controlPlane.call('tenants-list', { query: { limit: '10' } });
+
+    await expect(listing).rejects.toThrow(new OperationError('tenants-list failed: CredentialsProviderError: Could not load credentials from any providers'));
+    await expect(target.controlPlane.call('tenants-list')).rejects.toMatchObject({ statusCode: 500 });
+  });
+
+  test('rejection keeps the handler message', async () => {
+    const error = await target.controlPlane.call('tenants-get', { pathParameters: { tenantId: 'NOT VALID' } }).catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ statusCode: 404, field: 'tenantId' });
+    expect((error as Error).message).toMatch(/^tenant .* was not found/);
   });
 });
 

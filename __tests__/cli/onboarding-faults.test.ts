@@ -135,6 +135,56 @@ describe('batch onboarding faults', () => {
   }, 240_000);
 });
 
+describe('single onboarding retry', () => {
+  const stateDir = temporaryDirectory('tenantform-retry-');
+  const env = { TENANTFORM_STATE_DIR: stateDir };
+  const onboard = (tier: string, extra: NodeJS.ProcessEnv = {}) =>
+    runCli(['tenants', 'onboard', '--name', 'Retry Pool', '--email', 'admin@retry.example', '--tier', tier, '--json'], { ...env, ...extra });
+  let failed: TenantJson;
+
+  test('failed onboarding exits 1', async () => {
+    const result = await onboard('BASIC', { TENANTFORM_FAULT_HANDLER: 'lifecycle-create-admin:Retry Pool' });
+    failed = json<TenantJson>(result);
+
+    expect(result.code).toBe(1);
+    expect(failed.status).toBe('PROVISION_FAILED');
+    expect(result.stderr).toContain('InjectedFault');
+  }, 120_000);
+
+  test('other tier is rejected', async () => {
+    const result = await onboard('STANDARD');
+
+    expect(result.code).toBe(1);
+    expect(json<{ error: { message: string; field: string } }>(result).error).toEqual({
+      message:
+        `tenant "Retry Pool" (id ${failed.tenantId}) failed to onboard and is kept as PROVISION_FAILED, but its tier is "BASIC", not "STANDARD". ` +
+        `Run the command again with --email admin@retry.example --tier BASIC to retry it, or offboard it with "tenantform tenants offboard ${failed.tenantId}" first`,
+      field: 'tenantName',
+      type: 'OperationError',
+    });
+    expect(json<TenantJson>(await runCli(['tenants', 'show', failed.tenantId, '--json'], env)).status).toBe('PROVISION_FAILED');
+  }, 120_000);
+
+  test('same command retries it', async () => {
+    const result = await onboard('BASIC');
+    const tenant = json<TenantJson>(result);
+
+    expect(result.code).toBe(0);
+    expect(tenant.tenantId).toBe(failed.tenantId);
+    expect(tenant.status).toBe('ACTIVE');
+    expect(tenant.statusReason).toBeUndefined();
+    expect(result.stderr).toContain('failed to onboard before: InjectedFault');
+    expect(await tenants(env)).toHaveLength(1);
+  }, 120_000);
+
+  test('invalid fault setting is rejected', async () => {
+    const result = await onboard('BASIC', { TENANTFORM_FAULT_HANDLER: 'create-admin' });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('TENANTFORM_FAULT_HANDLER is invalid: entry "create-admin" must have the form <handler-id>:<tenant id or name>');
+  }, 120_000);
+});
+
 describe('npm start style batch', () => {
   const stateDir = temporaryDirectory('tenantform-start-');
   const env = { TENANTFORM_STATE_DIR: stateDir };

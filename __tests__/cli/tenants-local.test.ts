@@ -215,11 +215,29 @@ describe('tenantform CLI on the local target', () => {
     ['invalid concurrency', ['tenants', 'onboard', '--file', 'x.json', '--concurrency', '0']],
     ['onboard without input', ['tenants', 'onboard']],
     ['file and name together', ['tenants', 'onboard', '--file', 'x.json', '--name', 'x']],
+    ['onboard without tier', ['tenants', 'onboard', '--name', 'No Tier', '--email', 'ops@notier.example']],
+    ['onboard with tier only', ['tenants', 'onboard', '--tier', 'BASIC']],
   ])('usage error exits 2: %s', async (_name, args) => {
     const result = await cli(...args);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/error|Usage/);
+  });
+
+  test('drift of unknown tenant prints one JSON document', async () => {
+    // The test setup disables Powertools metrics for every process; a user's shell does not.
+    const result = await runCli(['drift', 'nobody-here', '--json'], { ...env, POWERTOOLS_METRICS_DISABLED: 'false' });
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ field: 'tenant' }) });
+    expect(result.stderr).not.toContain('Namespace should be defined');
+  });
+
+  test('missing options are named', async () => {
+    const result = await cli('tenants', 'onboard', '--tier', 'BASIC', '--json');
+
+    expect(result.code).toBe(2);
+    expect(json<{ error: { message: string } }>(result).error.message).toBe('missing --name and --email: one tenant needs --name, --email and --tier');
   });
 
   test('aws target without settings exits 1', async () => {

@@ -16,7 +16,9 @@ export function registerDriftCommands(program: Command, streams: OutputStreams, 
     .option('--json', 'print one result per tenant as JSON on stdout')
     .action((reference: string | undefined, _options, command: Command) =>
       runCommand(command, streams, run, async (context) => {
-        // Loaded after the target has set the handlers' environment, which the registry reads.
+        // Loaded after the target has set the handlers' environment, which the registry and
+        // Powertools read when they are first loaded.
+        await context.target();
         const { detectDrift } = await import('./drift-run');
         return detectDrift(context, reference);
       }),

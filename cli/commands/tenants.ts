@@ -59,18 +59,21 @@ export function registerTenantCommands(program: Command, streams: OutputStreams,
   const lifecycleCommands = [
     {
       name: 'offboard',
+      noun: 'offboarding',
       description: 'remove a tenant: its pooled data and users, or its silo stack; the record is kept as DELETED',
       handler: 'tenants-delete',
       expected: 'DELETED',
     },
     {
       name: 'activate',
+      noun: 'activation',
       description: 'activate an INACTIVE tenant: enable its API key and users',
       handler: 'tenants-activate',
       expected: 'ACTIVE',
     },
     {
       name: 'deactivate',
+      noun: 'deactivation',
       description: 'deactivate an ACTIVE tenant: disable its API key and users',
       handler: 'tenants-deactivate',
       expected: 'INACTIVE',
@@ -90,7 +93,7 @@ export function registerTenantCommands(program: Command, streams: OutputStreams,
           const target = await context.target();
           await target.prepareLifecycle();
           await target.controlPlane.call(lifecycle.handler, { pathParameters: { tenantId: before.tenantId } });
-          context.output.progress(`${lifecycle.name} of tenant ${before.tenantName} (${before.tenantId}) requested`);
+          context.output.progress(`${lifecycle.noun} of tenant ${before.tenantName} (${before.tenantId}) requested`);
           return finish(context, before.tenantId, {
             wait: options.wait,
             operation: lifecycle.name,
@@ -115,19 +118,58 @@ async function onboard(context: CommandContext, options: OnboardOptions): Promis
     const { onboardFile } = await import('../onboarding/onboard-file');
     return onboardFile(context, options.file, options);
   }
+  const missing = (['name', 'email', 'tier'] as const).filter((option) => options[option] === undefined).map((option) => `--${option}`);
+  if (missing.length > 0) {
+    throw new UsageError(`missing ${missing.join(' and ')}: one tenant needs --name, --email and --tier`);
+  }
 
-  const request = {
-    ...(options.name !== undefined ? { tenantName: options.name } : {}),
-    ...(options.email !== undefined ? { email: options.email } : {}),
-    ...(options.tier !== undefined ? { tier: options.tier } : {}),
-  };
+  const request = { tenantName: options.name, email: options.email, tier: options.tier };
   const target = await context.target();
+  const interruptGraceMs = options.interruptGrace * 1000;
+  const failed = await target.findTenantByName(request.tenantName as string);
+  if (failed?.status === 'PROVISION_FAILED') {
+    return retryFailed(context, failed, request, { wait: options.wait, interruptGraceMs });
+  }
+
   const { registerTenant } = await import('../onboarding/onboard-tenant');
   const tenant = await registerTenant(target, request).catch((error: unknown) => {
     throw withOptionHint(error);
   });
   context.output.progress(`registered tenant ${tenant.tenantName} as ${tenant.tenantId} (${tenant.tier}, ${tenant.model}); onboarding requested`);
-  return finish(context, tenant.tenantId, { wait: options.wait, operation: 'onboarding', expected: 'ACTIVE', interruptGraceMs: options.interruptGrace * 1000 });
+  return finish(context, tenant.tenantId, { wait: options.wait, operation: 'onboarding', expected: 'ACTIVE', interruptGraceMs });
+}
+
+/**
+ * Retries the onboarding of a PROVISION_FAILED tenant when the request repeats its email and
+ * tier. A request that differs is rejected, because a retry keeps the registered values.
+ */
+async function retryFailed(
+  context: CommandContext,
+  failed: TenantRecord,
+  request: { readonly email?: string; readonly tier?: string },
+  options: { readonly wait: boolean; readonly interruptGraceMs: number },
+): Promise<number> {
+  const differences = (['email', 'tier'] as const)
+    .filter((field) => request[field] !== failed[field])
+    .map((field) => `${field} is ${JSON.stringify(failed[field])}, not ${JSON.stringify(request[field])}`);
+  if (differences.length > 0) {
+    throw new OperationError(
+      `tenant ${JSON.stringify(failed.tenantName)} (id ${failed.tenantId}) failed to onboard and is kept as PROVISION_FAILED, but its ${differences.join(' and its ')}. ` +
+        `Run the command again with --email ${failed.email} --tier ${failed.tier} to retry it, or offboard it with "tenantform tenants offboard ${failed.tenantId}" first`,
+      'tenantName',
+      409,
+    );
+  }
+
+  const target = await context.target();
+  context.output.progress(`tenant ${failed.tenantName} (${failed.tenantId}) failed to onboard before: ${failed.statusReason ?? 'no reason was recorded'}`);
+  const retried = await target.retryOnboarding(failed);
+  if (!retried) {
+    context.output.progress(`tenant ${failed.tenantId} is no longer PROVISION_FAILED; another command retried it first`);
+  } else {
+    context.output.progress(`onboarding of tenant ${failed.tenantName} (${failed.tenantId}) requested again`);
+  }
+  return finish(context, failed.tenantId, { wait: options.wait, operation: 'onboarding', expected: 'ACTIVE', before: failed, interruptGraceMs: options.interruptGraceMs });
 }
 
 /** The command-line option that sets each field of a registration request. */

@@ -11,6 +11,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, errorResponse, jsonResponse } from './http';
 import { logger, metrics, tracer } from './powertools';
+import { reportUnhandledError } from './unhandled-errors';
 import { parseInput } from './validation';
 
 /** Maximum request body, in bytes after base64 decoding. */
@@ -197,5 +198,6 @@ function toErrorResult(error: unknown, event: ApiEvent): ApiResult {
   }
   logger.error('request failed', error as Error);
   const requestId = event.requestContext?.requestId ?? 'unknown';
+  reportUnhandledError(error, requestId);
   return jsonResponse(500, { message: `internal error while handling the request; retry later, or report request id ${requestId}` });
 }

@@ -8,6 +8,7 @@
  * - `TENANTFORM_FAULT_HANDLER=<handler-id>:<tenant>[,<handler-id>:<tenant>...]`: that
  *   catalog handler throws `InjectedFault` when the state machine invokes it for the tenant.
  */
+import { ALL_HANDLERS } from '../../lambdas/catalog';
 
 export const TERRAFORM_FAULT_ENV = 'TENANTFORM_FAULT_TERRAFORM';
 export const HANDLER_FAULT_ENV = 'TENANTFORM_FAULT_HANDLER';
@@ -33,6 +34,26 @@ export class InjectedFault extends Error {
   constructor(handlerId: string, tenant: string) {
     super(`${HANDLER_FAULT_ENV} makes ${handlerId} fail for tenant ${tenant}`);
     this.name = 'InjectedFault';
+  }
+}
+
+/**
+ * Throws when `TENANTFORM_FAULT_HANDLER` has an entry that could never match, such as a
+ * missing `:` or an unknown handler id, so that a typo does not pass as a run without faults.
+ */
+export function checkFaultSettings(env: NodeJS.ProcessEnv = process.env): void {
+  const problems: string[] = [];
+  for (const fault of listOf(env[HANDLER_FAULT_ENV])) {
+    const separator = fault.indexOf(':');
+    const handlerId = separator > 0 ? fault.slice(0, separator) : '';
+    if (separator <= 0 || fault.slice(separator + 1).trim() === '') {
+      problems.push(`entry ${JSON.stringify(fault)} must have the form <handler-id>:<tenant id or name>`);
+    } else if (!ALL_HANDLERS.some((handler) => handler.id === handlerId)) {
+      problems.push(`handler ${JSON.stringify(handlerId)} in entry ${JSON.stringify(fault)} is not a handler id; ids are listed in lambdas/catalog.ts`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`${HANDLER_FAULT_ENV} is invalid: ${problems.join('; ')}`);
   }
 }
 

@@ -22,7 +22,7 @@ import { BusLogEntry, BusRuleDefinition, BusTarget, LocalEventBus } from '../eve
 import { invokeLocalHandler } from '../lambda-runtime';
 import { ExecutionRecord, LocalStateMachine, localDefinitionValues } from '../stepfunctions';
 import { ExecutionStore, StoredExecution } from './execution-store';
-import { checkHandlerFault, terraformFaultEnvironment } from './fault-injection';
+import { checkFaultSettings, checkHandlerFault, terraformFaultEnvironment } from './fault-injection';
 import type { StateDirectory } from './state-directory';
 import { TenantJobStore } from './tenant-jobs';
 import type { TenantTemplate } from './tenant-template';
@@ -70,6 +70,7 @@ export class LocalLifecycle {
   private readonly jobs: TenantJobStore;
 
   constructor(private readonly options: LocalLifecycleOptions) {
+    checkFaultSettings();
     const { config, directory } = options;
     this.executions = new ExecutionStore(directory.executions);
     this.deadLetters = new DeadLetterStore(directory.deadLetters);
