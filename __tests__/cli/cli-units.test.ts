@@ -240,6 +240,22 @@ describe('CLI exit codes in process', () => {
     expect(io.stderr.read().toString()).toContain('is not a template version');
   });
 
+  test.each([
+    [['help'], 'Usage: tenantform [options] [command]'],
+    [['help', 'tenants', 'onboard'], 'Usage: tenantform tenants onboard [options]'],
+    [['help', 'rollout', 'start'], 'Usage: tenantform rollout start [options]'],
+  ])('%j prints its help', async (args, usage) => {
+    const io = streams();
+    expect(await main(args, io)).toBe(0);
+    expect(io.stdout.read().toString()).toContain(usage);
+  });
+
+  test('help of unknown command exits 2', async () => {
+    const io = streams();
+    expect(await main(['help', 'deploy'], io)).toBe(2);
+    expect(io.stderr.read().toString()).toContain("unknown command 'deploy'");
+  });
+
   test('unknown command exits 2', async () => {
     const io = streams();
     expect(await main(['deploy'], io)).toBe(2);

@@ -143,6 +143,7 @@ describe('tenantform CLI on the local target', () => {
     const missing = await cli('state', 'show', 'Harbor Health', 'aws_s3_bucket.nothing');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('"aws_s3_bucket.nothing" is not in the plan');
+    expect(missing.stderr).toContain(`list the addresses with "tenantform state list 'Harbor Health'"`);
   });
 
   test('pooled tenant has no Terraform state', async () => {

@@ -19,10 +19,10 @@ export function registerExecutionCommands(program: Command, streams: OutputStrea
 
   executions
     .command('list')
-    .description('list executions of the onboarding, offboarding and activation state machines, newest first')
+    .description('list executions of the lifecycle (onboarding, offboarding, activation) and rollout state machines, newest first')
     .option('--tenant <tenant>', 'only executions for this tenant (id or name)')
     .option('--status <status>', `only executions in this status: ${EXECUTION_STATUSES.join(', ')}`)
-    .addOption(new Option('--limit <n>', 'most executions to list').argParser(positiveInteger).default(50))
+    .addOption(new Option('--limit <n>', 'maximum number of executions to list').argParser(positiveInteger).default(50))
     .option('--json', 'print the executions as JSON on stdout')
     .action((_options, command: Command) =>
       runCommand<ListOptions>(command, streams, run, async (context, options) => {

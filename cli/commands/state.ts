@@ -42,7 +42,7 @@ export function registerStateCommands(program: Command, streams: OutputStreams, 
         const resource = findResource(view, address);
         if (!resource) {
           throw new OperationError(
-            `resource ${JSON.stringify(address)} is not in the ${view.kind} at ${view.location}; list the addresses with "tenantform state list ${reference}"`,
+            `resource ${JSON.stringify(address)} is not in the ${view.kind} at ${view.location}; list the addresses with "tenantform state list ${shellWord(reference)}"`,
             'address',
           );
         }
@@ -114,4 +114,9 @@ function renderValue(value: unknown, indent: string): string {
     return `{\n${entries.map(([key, element]) => `${inner}${JSON.stringify(key).padEnd(width)} = ${renderValue(element, inner)}`).join('\n')}\n${indent}}`;
   }
   return JSON.stringify(value);
+}
+
+/** Quotes `value` for a POSIX shell when it contains anything other than safe characters. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./:@=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -115,7 +115,7 @@ export class LocalTarget extends BaseTarget {
       const running = lifecycle.runningExecutions;
       this.progress(
         running > 0
-          ? `waiting for ${running} running executions to finish before the sandbox stops`
+          ? `waiting for ${running} running execution${running === 1 ? '' : 's'} to finish before the sandbox stops`
           : 'waiting for pending event deliveries to finish before the sandbox stops',
       );
     }

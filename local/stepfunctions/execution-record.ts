@@ -8,7 +8,7 @@
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** `CAUGHT`: the state failed and a Catch moved the execution on to another state. */
-export type StateStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CAUGHT';
+export type StateStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CAUGHT' | 'ABORTED';
 
 export interface StateRecord {
   readonly name: string;
@@ -108,12 +108,12 @@ export function applyEvent(record: ExecutionRecord, event: LibraryEvent): void {
       record.error = 'States.Timeout';
       record.cause = 'the execution ran longer than the state machine TimeoutSeconds';
       record.stopDate = at;
-      failOpenStates(record, at);
+      failOpenStates(record, at, 'FAILED', record.error, record.cause);
       return;
     case 'ExecutionAborted':
       record.status = 'ABORTED';
       record.stopDate = at;
-      failOpenStates(record, at);
+      failOpenStates(record, at, 'ABORTED', 'ExecutionAborted', 'the execution was stopped before this state finished');
       return;
     default:
       // Map iteration and Parallel branch events add nothing that the state events lack.
@@ -141,10 +141,19 @@ function finish(state: StateRecord | undefined, status: StateStatus, at: string,
   update?.(state);
 }
 
-function failOpenStates(record: ExecutionRecord, at: string): void {
+/**
+ * Ends the states still running when the execution ended, with `status`. A state without an
+ * error of its own gets `error` and `cause`, so that the state table says why it stopped.
+ */
+function failOpenStates(record: ExecutionRecord, at: string, status: StateStatus = 'FAILED', error?: string, cause?: string): void {
   for (const state of record.states) {
     if (state.status === 'RUNNING') {
-      finish(state, 'FAILED', at);
+      finish(state, status, at, (ended) => {
+        if (!ended.error && error) {
+          ended.error = error;
+          ended.cause = cause;
+        }
+      });
     }
   }
 }

@@ -164,6 +164,7 @@ describe('LocalStateMachine', () => {
     const record = await machine({ TimeoutSeconds: 1, StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 5, End: true } } }).run({});
     expect(record.status).toBe('TIMED_OUT');
     expect(record.states[0].status).toBe('FAILED');
+    expect(record.states[0].error).toBe('States.Timeout');
     expect(record.stopDate).toBeDefined();
   });
 
@@ -180,6 +181,7 @@ describe('LocalStateMachine', () => {
     expect(record.executionArn).toBe('arn:aws:states:us-east-1:123456789012:execution:tf-test:stop-me');
     expect(updates[0]).toBe('RUNNING');
     expect(updates[updates.length - 1]).toBe('ABORTED');
+    expect(record.states[0]).toMatchObject({ name: 'Wait', status: 'ABORTED', error: 'ExecutionAborted', cause: 'the execution was stopped before this state finished' });
   });
 
   it.each([

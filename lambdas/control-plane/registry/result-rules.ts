@@ -41,7 +41,7 @@ export const RESULT_RULES: Readonly<Partial<Record<DetailType, ResultRule>>> = {
     kind: 'transition',
     to: 'ACTIVE',
     from: ['PROVISIONING'],
-    set: (detail, now) => ({ outputs: detail.jobOutput ?? {}, provisionedAt: now, ...templateVersionOf(detail, now) }),
+    set: (detail, now) => ({ outputs: outputsOf(detail), provisionedAt: now, ...templateVersionOf(detail, now) }),
     remove: ['statusReason'],
   },
   sbt_aws_provisionFailure: {
@@ -70,6 +70,15 @@ export const RESULT_RULES: Readonly<Partial<Record<DetailType, ResultRule>>> = {
   sbt_aws_deactivateFailure: { kind: 'reason', whenStatus: ['ACTIVE'] },
   sbt_aws_activateFailure: { kind: 'reason', whenStatus: ['INACTIVE'] },
 };
+
+/**
+ * The job's outputs without `templateVersion`, which the record keeps at its top level,
+ * where rollouts update it. A copy in `outputs` would go stale after the first rollout.
+ */
+function outputsOf(detail: ResultDetail): Record<string, string | number | boolean> {
+  const { templateVersion: _templateVersion, ...outputs } = detail.jobOutput ?? {};
+  return outputs;
+}
 
 /** A silo job reports the tenant-template version it applied as `jobOutput.templateVersion`. */
 function templateVersionOf(detail: ResultDetail, now: string): Record<string, string> {

@@ -79,7 +79,7 @@ describe('registry updater transitions', () => {
     expect(result).toEqual({ tenantId: tenant.tenantId, detailType: 'sbt_aws_provisionSuccess', outcome: 'updated', status: 'ACTIVE' });
     const stored = await readTenant(fixture, tenant.tenantId);
     expect(stored?.status).toBe('ACTIVE');
-    expect(stored?.outputs).toEqual({ apiUrl: 'https://silo.example/prod', userPoolId: 'us-east-1_silo', templateVersion: 'v7', planned: true });
+    expect(stored?.outputs).toEqual({ apiUrl: 'https://silo.example/prod', userPoolId: 'us-east-1_silo', planned: true });
     expect(typeof stored?.provisionedAt).toBe('string');
     expect(stored?.templateVersion).toBe('v7');
     expect(stored?.statusReason).toBeUndefined();
