@@ -3,7 +3,7 @@
  * tenant template as three Terraform stacks.
  */
 import { App } from 'cdktf';
-import { loadPlatformConfig, PlatformConfig } from './config/platform-config';
+import { ConfigError, loadPlatformConfig, PlatformConfig } from './config/platform-config';
 import { ControlPlaneStack } from './constructs/control-plane/control-plane-stack';
 import { ApplicationPlaneStack } from './constructs/application-plane/application-plane-stack';
 import { TenantTemplateStack } from './constructs/tenant-template/tenant-template-stack';
@@ -19,5 +19,16 @@ export function buildApp(config: PlatformConfig, outdir?: string): App {
 }
 
 if (require.main === module) {
-  buildApp(loadPlatformConfig()).synth();
+  let config: PlatformConfig;
+  try {
+    config = loadPlatformConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) {
+      throw error;
+    }
+    // A configuration mistake is the user's to fix, so it gets its problems, not a stack trace.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  buildApp(config).synth();
 }

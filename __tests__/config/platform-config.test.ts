@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import {
   buildPlatformConfig,
   ConfigError,
@@ -285,6 +286,24 @@ describe('loadPlatformConfig', () => {
     const file = path.join(folder, 'bad.json');
     fs.writeFileSync(file, JSON.stringify({ accountId: 'none' }));
     expect(() => loadPlatformConfig(file, folder)).toThrow(/accountId "none" must be the twelve-digit AWS account id/);
+  });
+
+  it('makes synth print the problems without a stack trace', () => {
+    const file = path.join(folder, 'bad.json');
+    fs.writeFileSync(file, JSON.stringify({ prefix: 'Bad_Prefix' }));
+    const root = path.resolve(__dirname, '..', '..');
+
+    // The command cdktf.json gives cdktf synth.
+    const synth = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', 'main.ts'], {
+      cwd: root,
+      env: { ...process.env, TENANTFORM_CONFIG: file, CDKTF_OUTDIR: path.join(folder, 'out') },
+      encoding: 'utf8',
+    });
+
+    expect(synth.status).toBe(1);
+    expect(synth.stderr).toContain('invalid platform configuration:\n  - prefix "Bad_Prefix" must start with a lowercase letter');
+    expect(synth.stderr).not.toContain('    at ');
+    expect(fs.existsSync(path.join(folder, 'out'))).toBe(false);
   });
 });
 
