@@ -141,6 +141,30 @@ describe('local rollout', () => {
     expect((await readTenant(fixture, tenants[4])).templateVersion).toBe('3.0.0');
   });
 
+  test('reused rollout id keeps the first record', async () => {
+    const tenants = await seedSiloTenants(fixture, 2, { idPrefix: 'same' });
+    const first = await runLocalRollout({ rolloutId: 'same-id', targetVersion: '3.1.0', waves: '100%' }, options(new FakeCodeBuild(5)));
+    expect(first.succeeded).toBe(true);
+
+    // The second run has the same execution ARN, which is made from the rollout id.
+    const codebuild = new FakeCodeBuild(5);
+    const second = await runLocalRollout({ rolloutId: 'same-id', targetVersion: '3.2.0', waves: '100%' }, options(codebuild));
+
+    expect(second.execution?.executionArn).toBe(first.execution?.executionArn);
+    expect(second.succeeded).toBe(false);
+    expect(second.error).toBe('Rollout.InvalidInput');
+    expect(second.cause).toContain('rollout same-id already exists');
+    expect(codebuild.builds).toEqual([]);
+    const { header, tenants: items } = await readRollout(fixture, 'same-id');
+    expect(header.status).toBe('SUCCEEDED');
+    expect(header.targetVersion).toBe('3.1.0');
+    for (const tenantId of tenants) {
+      expect(items[tenantId].result).toBe('SUCCEEDED');
+      expect(items[tenantId].previousVersion).toBe('1.0.0');
+      expect((await readTenant(fixture, tenantId)).templateVersion).toBe('3.1.0');
+    }
+  });
+
   test('approval gate approves then rejects', async () => {
     const tenants = await seedSiloTenants(fixture, 3, { idPrefix: 'gate', tier: 'DIAMOND' });
     const codebuild = new FakeCodeBuild(5);

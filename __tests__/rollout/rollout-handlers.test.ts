@@ -1,6 +1,6 @@
 import { invokeLocalHandler } from '../../local/lambda-runtime';
 import { describeFailure } from '../../lambdas/control-plane/rollout/record-tenant';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RolloutFixture, TABLES, clearTenants, readRollout, readTenant, seedSiloTenants, startRolloutFixture } from './support/rollout-fixture';
 
 let fixture: RolloutFixture;
@@ -86,9 +86,47 @@ describe('rollout-plan', () => {
   });
 
   test('retried plan of one execution succeeds', async () => {
+    const [tenantId] = await seedSiloTenants(fixture, 1, { idPrefix: 'retr' });
     const event = { request: { rolloutId: 'retried', targetVersion: '2.0.0' }, executionId: 'same-execution' };
     await invokeLocalHandler('rollout-plan', event);
-    await expect(invokeLocalHandler('rollout-plan', event)).resolves.toMatchObject({ rolloutId: 'retried' });
+    await expect(invokeLocalHandler('rollout-plan', event)).resolves.toMatchObject({ rolloutId: 'retried', waveCount: 1 });
+
+    const { header, tenants } = await readRollout(fixture, 'retried');
+    expect(header.status).toBe('RUNNING');
+    expect(tenants[tenantId].result).toBe('PENDING');
+  });
+
+  // The local runner, and Step Functions 90 days after an execution closed, give a reused
+  // execution name the same execution ARN, so the ARN alone does not identify a retry.
+  test.each([
+    ['finished', { status: 'SUCCEEDED' }],
+    ['past its first wave', { waves: [{ number: 1, tenants: ['reus000'], status: 'SUCCEEDED' }] }],
+    ['stopped in its first wave', {}],
+  ])('reused id of a rollout %s is rejected', async (_case, change) => {
+    const [tenantId] = await seedSiloTenants(fixture, 1, { idPrefix: 'reus' });
+    const event = { request: { rolloutId: 'reused', targetVersion: '2.0.0' }, executionId: 'reused-execution' };
+    await invokeLocalHandler('rollout-plan', event);
+    await fixture.documents.send(new PutCommand({ TableName: TABLES.rollouts, Item: { ...(await readRollout(fixture, 'reused')).header, ...change } }));
+    await fixture.documents.send(
+      new UpdateCommand({
+        TableName: TABLES.rollouts,
+        Key: { rolloutId: 'reused', itemKey: `TENANT#${tenantId}` },
+        UpdateExpression: 'SET #result = :succeeded, previousVersion = :previous',
+        ExpressionAttributeNames: { '#result': 'result' },
+        ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':previous': '1.0.0' },
+      }),
+    );
+    await fixture.documents.send(
+      new UpdateCommand({ TableName: TABLES.tenants, Key: { tenantId }, UpdateExpression: 'SET templateVersion = :target', ExpressionAttributeValues: { ':target': '2.0.0' } }),
+    );
+
+    await expect(invokeLocalHandler('rollout-plan', event)).rejects.toThrow('rollout reused already exists');
+
+    const { tenants } = await readRollout(fixture, 'reused');
+    expect(tenants[tenantId].result).toBe('SUCCEEDED');
+    expect(tenants[tenantId].previousVersion).toBe('1.0.0');
+    await fixture.documents.send(new DeleteCommand({ TableName: TABLES.rollouts, Key: { rolloutId: 'reused', itemKey: 'ROLLOUT' } }));
+    await fixture.documents.send(new DeleteCommand({ TableName: TABLES.rollouts, Key: { rolloutId: 'reused', itemKey: `TENANT#${tenantId}` } }));
   });
 
   test('invalid registry wave is reported', async () => {

@@ -179,14 +179,9 @@ async function planRollback(input: RolloutInput): Promise<Plan> {
   if (!original) {
     throw new InvalidRolloutInputError(`rollout ${input.rollbackOf} was not found, so it cannot be rolled back`);
   }
-  if (original.mode !== 'deploy') {
-    throw new InvalidRolloutInputError(`rollout ${input.rollbackOf} is itself a rollback; roll back the original rollout instead`);
-  }
-  if (original.status === 'RUNNING' || original.status === 'WAITING_FOR_APPROVAL') {
-    throw new InvalidRolloutInputError(`rollout ${input.rollbackOf} is ${original.status}; reject it or wait until it stops before rolling it back`);
-  }
-  if (original.status === 'ROLLED_BACK') {
-    throw new InvalidRolloutInputError(`rollout ${input.rollbackOf} is already rolled back by ${original.rolledBackBy ?? 'an earlier rollback'}`);
+  const problem = rollbackProblem(original);
+  if (problem !== undefined) {
+    throw new InvalidRolloutInputError(problem);
   }
 
   const updated = (await listRolloutTenants(input.rollbackOf)).filter((item) => item.result === 'SUCCEEDED');
@@ -204,4 +199,22 @@ async function planRollback(input: RolloutInput): Promise<Plan> {
   const waves = [...byWave.values()].map((items, index) => ({ number: index + 1, items }));
   const versions = [...new Set(waves.flatMap((wave) => wave.items.map((item) => item.targetVersion)))];
   return { targetVersion: versions.length > 0 ? versions.join(', ') : original.targetVersion, waves, skipped };
+}
+
+/**
+ * Returns why the rollout with header `original` cannot be rolled back, or undefined when it
+ * can. The CLI checks it too, so that it starts no execution that would fail.
+ */
+export function rollbackProblem(original: RolloutHeader): string | undefined {
+  const rollbackOf = original.rolloutId;
+  if (original.mode !== 'deploy') {
+    return `rollout ${rollbackOf} is itself a rollback; roll back the original rollout instead`;
+  }
+  if (original.status === 'RUNNING' || original.status === 'WAITING_FOR_APPROVAL') {
+    return `rollout ${rollbackOf} is ${original.status}; reject it or wait until it stops before rolling it back`;
+  }
+  if (original.status === 'ROLLED_BACK') {
+    return `rollout ${rollbackOf} is already rolled back by ${original.rolledBackBy ?? 'an earlier rollback'}`;
+  }
+  return undefined;
 }

@@ -19,9 +19,9 @@ export function rolloutsTableName(): string {
 
 /**
  * Writes a new rollout: the header with a conditional put, then its tenant items. Returns
- * false when a header with this id exists and was written by another execution. When the
- * same execution calls again (a retried Lambda), the header is kept and the tenant items
- * are written again, which is safe because they are the same.
+ * false when a header with this id exists, unless `isPlanRetry` finds it to be this
+ * execution's own header from an earlier attempt (a retried Lambda). Then the header is
+ * kept and the tenant items are written again, which is safe because they are the same.
  */
 export async function createRollout(header: RolloutHeader & { executionId: string }, tenants: readonly RolloutTenantItem[]): Promise<boolean> {
   const table = rolloutsTableName();
@@ -39,13 +39,36 @@ export async function createRollout(header: RolloutHeader & { executionId: strin
       throw error;
     }
     const existing = await getRolloutHeader(header.rolloutId);
-    if ((existing as { executionId?: string } | undefined)?.executionId !== header.executionId) {
+    if (!existing || !(await isPlanRetry(existing, header.executionId))) {
       return false;
     }
   }
 
   await batchPut(table, tenants);
   return true;
+}
+
+/**
+ * Tells whether `existing` is the header that an earlier attempt of the plan step of
+ * execution `executionId` wrote. The execution ARN alone does not prove it. The ARN is made
+ * from the state machine and the execution name, which is the rollout id. The local runner
+ * gives every run of a name the same ARN, and Step Functions lets a name be used again 90
+ * days after its execution closed (StartExecution API reference).
+ *
+ * So the rollout must also look as the plan step left it: RUNNING, with every wave and every
+ * tenant item still PENDING (or SKIPPED, for tenants the plan skipped). An earlier execution
+ * of the same id that passes this check ended before it updated any tenant, so rewriting
+ * its items loses nothing.
+ */
+async function isPlanRetry(existing: RolloutHeader, executionId: string): Promise<boolean> {
+  if ((existing as { executionId?: string }).executionId !== executionId || existing.status !== 'RUNNING') {
+    return false;
+  }
+  if (!existing.waves.every((wave) => wave.status === 'PENDING')) {
+    return false;
+  }
+  const items = await listRolloutTenants(existing.rolloutId);
+  return items.every((item) => item.result === 'PENDING' || item.result === 'SKIPPED');
 }
 
 async function batchPut(table: string, items: readonly object[]): Promise<void> {
