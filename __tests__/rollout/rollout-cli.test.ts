@@ -18,6 +18,16 @@ const env = { TENANTFORM_STATE_DIR: stateDir };
 const cli = (...args: string[]) => runCli(args, env);
 const tenantIds: string[] = [];
 
+interface ErrorJson {
+  error: { message: string; field?: string };
+}
+
+async function countExecutions(): Promise<number> {
+  const result = await cli('executions', 'list', '--limit', '1000', '--json');
+  expect(result.code).toBe(0);
+  return json<unknown[]>(result).length;
+}
+
 afterAll(() => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
@@ -42,9 +52,13 @@ describe('rollout commands on the local target', () => {
     expect(status.code).toBe(1);
     expect(status.stderr).toContain('waiting for approval of wave 2');
 
+    // Checked after the approval, so that a failed check leaves no rollout waiting.
+    const other = await cli('rollout', 'approve', 'not-the-gated-one');
     const approve = await cli('rollout', 'approve', 'cli-gated');
     expect(approve.stderr).toContain('wave 2 of rollout cli-gated approved');
     expect(approve.code).toBe(0);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('rollout not-the-gated-one is not waiting for approval, and its record cannot be read while process');
 
     const result = await running.result;
     expect(result.code).toBe(0);
@@ -62,8 +76,31 @@ describe('rollout commands on the local target', () => {
   test('second approval is rejected', async () => {
     const again = await cli('rollout', 'approve', 'cli-gated');
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('is not waiting for approval');
+    expect(again.stderr).toContain('rollout cli-gated is SUCCEEDED, not WAITING_FOR_APPROVAL, so there is nothing to approve');
   });
+
+  test('reused rollout id is rejected', async () => {
+    const executions = await countExecutions();
+
+    const start = await cli('rollout', 'start', '--version', '9.2.0', '--rollout-id', 'cli-gated', '--json');
+    expect(start.code).toBe(1);
+    expect(json<ErrorJson>(start).error.field).toBe('rollout-id');
+    expect(json<ErrorJson>(start).error.message).toMatch(/^rollout cli-gated already exists \(SUCCEEDED, started .+\); choose another --rollout-id/);
+    expect(start.stderr).not.toContain('Plan rollout');
+
+    const rollback = await cli('rollout', 'rollback', 'cli-gated', '--rollout-id', 'cli-gated', '--json');
+    expect(rollback.code).toBe(1);
+    expect(json<ErrorJson>(rollback).error.message).toContain('rollout cli-gated already exists');
+
+    const rollout = json<RolloutJson>(await cli('rollout', 'status', 'cli-gated', '--json'));
+    expect(rollout.status).toBe('SUCCEEDED');
+    expect(rollout.tenants.map((tenant) => tenant.result)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(rollout.tenants.map((tenant) => tenant.targetVersion)).toEqual(['9.1.0', '9.1.0']);
+    expect(rollout.tenants.every((tenant) => tenant.previousVersion?.startsWith('local-'))).toBe(true);
+    const tenant = json<{ templateVersion: string }>(await cli('tenants', 'show', tenantIds[1], '--json'));
+    expect(tenant.templateVersion).toBe('9.1.0');
+    expect(await countExecutions()).toBe(executions);
+  }, 120000);
 
   test('rerun skips tenants at the version', async () => {
     const result = await cli('rollout', 'start', '--version', '9.1.0', '--rollout-id', 'cli-rerun', '--json');
@@ -71,6 +108,19 @@ describe('rollout commands on the local target', () => {
     const rollout = json<RolloutJson>(result);
     expect(rollout.waves).toEqual([]);
     expect(rollout.tenants.map((tenant) => tenant.result)).toEqual(['SKIPPED', 'SKIPPED']);
+    expect(result.stderr).toContain('no silo tenants to update: the 2 ACTIVE silo tenants already run version 9.1.0');
+
+    const status = await cli('rollout', 'status', 'cli-rerun');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('no silo tenants to update');
+    expect(status.stdout).not.toContain('WAVE  STATUS');
+  }, 120000);
+
+  test('rollback of an empty rollout is explained', async () => {
+    const result = await cli('rollout', 'rollback', 'cli-rerun', '--rollout-id', 'cli-undo-rerun', '--json');
+    expect(result.code).toBe(0);
+    expect(json<RolloutJson>(result).waves).toEqual([]);
+    expect(result.stderr).toContain('nothing to roll back: rollout cli-rerun updated no tenant');
   }, 120000);
 
   test('rollback returns to the onboarded version', async () => {
@@ -106,6 +156,15 @@ describe('rollout commands on the local target', () => {
     const result = await cli(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  test.each([['rollback'], ['approve'], ['reject']])('%s of an unknown rollout starts nothing', async (command) => {
+    const executions = await countExecutions();
+    const result = await cli('rollout', command, 'nope', '--json');
+    expect(result.code).toBe(1);
+    expect(json<ErrorJson>(result).error).toMatchObject({ message: 'rollout nope was not found; list rollouts with "tenantform rollout status"', field: 'rollout' });
+    expect(result.stderr).not.toContain('Plan rollout');
+    expect(await countExecutions()).toBe(executions);
   });
 
   test('unknown rollout is not found', async () => {

@@ -12,6 +12,7 @@ import { ensureTenantTemplate } from '../../local/sandbox/tenant-template';
 import { recordDecision, readWaiting, type ApprovalDecision, type WaitingRecord } from '../../local/rollout/approval-records';
 import { runLocalRollout, type LocalRolloutResult, type RolloutBuildRequest } from '../../local/rollout/local-rollout-runner';
 import { recoverInterruptedRollouts } from '../../local/rollout/rollout-recovery';
+import { assertRolloutCanStart } from './rollout-view';
 
 /** Shortest time between two writes of a running rollout's execution record, in milliseconds. */
 const EXECUTION_SAVE_INTERVAL_MS = 500;
@@ -20,15 +21,20 @@ const EXECUTION_SAVE_INTERVAL_MS = 500;
  * Runs a rollout (or a rollback) to its end on the sandbox and returns how it ended. Every
  * version is planned from the sandbox's one synthesised template, so locally a version is
  * only the label recorded on the tenants. A rollout that an earlier process left unfinished
- * (Ctrl-C or a crash) is halted first, and its claimed tenants are released.
+ * (Ctrl-C or a crash) is halted first, and its claimed tenants are released. Then a rollout
+ * that cannot start (its id is taken, or the rollout to roll back is missing) throws an
+ * `OperationError` before it writes anything.
  */
-export async function runSandboxRollout(target: LocalTarget, input: Record<string, unknown>, progress: (message: string) => void): Promise<LocalRolloutResult> {
-  await target.prepareLifecycle();
+export async function runSandboxRollout(target: LocalTarget, input: Record<string, unknown> & { rolloutId: string }, progress: (message: string) => void): Promise<LocalRolloutResult> {
   const { sandbox, config } = target;
   const recovered = await recoverInterruptedRollouts(sandbox.directory.root, 'interrupted: the process running the rollout ended before the rollout finished');
   for (const rollout of recovered) {
     progress(`rollout ${rollout.rolloutId} was left unfinished by an earlier process: marked HALTED, released tenants: ${rollout.releasedTenants.join(', ') || 'none'}`);
   }
+  await assertRolloutCanStart(input);
+
+  progress(`rollout ${input.rolloutId}: local tenants are planned, not applied, so each job stops at terraform plan`);
+  await target.prepareLifecycle();
   const template = await ensureTenantTemplate(sandbox.directory.templates, config, progress);
   const jobs = sandbox.tenantJobs;
 

@@ -1,7 +1,8 @@
 /**
  * Reads a rollout record (header and tenant items) through the rollout store, and renders it
- * for `rollout status` and the end of `rollout start`. Both targets point the store at their
- * rollouts table through ROLLOUTS_TABLE before calling these.
+ * for `rollout status` and the end of `rollout start`. Also checks, before a rollout or a
+ * rollback starts, that its id is new and that the rollout to roll back exists. Both targets
+ * point the store at their rollouts table through ROLLOUTS_TABLE before calling these.
  */
 import { OperationError } from '../errors';
 import { renderFields, renderTable } from '../output';
@@ -10,6 +11,7 @@ import type { Target } from '../targets/target';
 import type { RolloutHeader, RolloutTenantItem } from '../../lambdas/control-plane/rollout/rollout-model';
 import { ROLLOUT_ID_PATTERN } from '../../lambdas/control-plane/rollout/rollout-model';
 import { getRolloutHeader, listRolloutTenants, listRollouts } from '../../lambdas/control-plane/rollout/rollout-store';
+import { rollbackProblem } from '../../lambdas/control-plane/rollout/plan-rollout';
 
 export interface RolloutView {
   readonly rolloutId: string;
@@ -64,6 +66,53 @@ export async function readRolloutView(rolloutId: string, target: Pick<Target, 'g
   };
 }
 
+/**
+ * Throws an `OperationError` when the rollout that `input` describes cannot start: its id is
+ * taken, or it is a rollback of a rollout that does not exist or cannot be rolled back. The
+ * state machine checks the same, but only after its execution has started.
+ */
+export async function assertRolloutCanStart(input: { readonly rolloutId: string; readonly mode?: unknown; readonly rollbackOf?: unknown }): Promise<void> {
+  if (input.mode === 'rollback' && typeof input.rollbackOf === 'string') {
+    const original = await getRolloutHeader(input.rollbackOf);
+    if (!original) {
+      throw new OperationError(`rollout ${input.rollbackOf} was not found; list rollouts with "tenantform rollout status"`, 'rollout');
+    }
+    const problem = rollbackProblem(original);
+    if (problem !== undefined) {
+      throw new OperationError(problem, 'rollout');
+    }
+  }
+
+  const existing = await getRolloutHeader(input.rolloutId);
+  if (existing) {
+    throw new OperationError(
+      `rollout ${input.rolloutId} already exists (${existing.status}, started ${existing.createdAt}); choose another --rollout-id or leave it out`,
+      'rollout-id',
+    );
+  }
+}
+
+/** Returns a line that says why a rollout has no waves, or undefined when it has waves. */
+export function describeEmptyRollout(view: RolloutView): string | undefined {
+  if (view.waves.length > 0) {
+    return undefined;
+  }
+  const skipped = view.tenants.filter((tenant) => tenant.result === 'SKIPPED').length;
+  if (view.mode === 'rollback') {
+    return skipped > 0
+      ? `nothing to roll back: rollout ${view.rollbackOf} recorded no previous version for the ${countTenants(skipped)} it updated`
+      : `nothing to roll back: rollout ${view.rollbackOf} updated no tenant`;
+  }
+  return skipped > 0
+    ? `no silo tenants to update: the ${countTenants(skipped, 'ACTIVE silo')} already ${skipped === 1 ? 'runs' : 'run'} version ${view.targetVersion}`
+    : 'no silo tenants to update: no ACTIVE tenant is on a silo tier';
+}
+
+function countTenants(count: number, kind = ''): string {
+  const noun = count === 1 ? 'tenant' : 'tenants';
+  return kind === '' ? `${count} ${noun}` : `${count} ${kind} ${noun}`;
+}
+
 export async function listRolloutSummaries(limit: number): Promise<RolloutHeader[]> {
   return listRollouts(limit);
 }
@@ -81,6 +130,10 @@ export function renderRollout(view: RolloutView): string {
     ['Failed tenants', view.failedTenants.length > 0 ? view.failedTenants.join(', ') : undefined],
     ['Rolled back by', view.rolledBackBy],
   ]);
+  const empty = describeEmptyRollout(view);
+  if (empty !== undefined) {
+    return [fields, '', empty, ...(view.tenants.length > 0 ? ['', renderTenants(view)] : [])].join('\n');
+  }
   const waves = renderTable(view.waves, [
     { header: 'WAVE', value: (wave) => String(wave.number) },
     { header: 'STATUS', value: (wave) => wave.status },
@@ -89,7 +142,11 @@ export function renderRollout(view: RolloutView): string {
     { header: 'FAILED', value: (wave) => (wave.failed === undefined ? '' : String(wave.failed)) },
     { header: 'SKIPPED', value: (wave) => (wave.skipped === undefined ? '' : String(wave.skipped)) },
   ]);
-  const tenants = renderTable(view.tenants, [
+  return [fields, '', waves, '', renderTenants(view)].join('\n');
+}
+
+function renderTenants(view: RolloutView): string {
+  return renderTable(view.tenants, [
     { header: 'TENANT', value: (tenant) => tenantLabel(tenant.tenantId, tenant.tenantName) },
     { header: 'WAVE', value: (tenant) => (tenant.wave === 0 ? '-' : String(tenant.wave)) },
     { header: 'RESULT', value: (tenant) => tenant.result },
@@ -97,7 +154,6 @@ export function renderRollout(view: RolloutView): string {
     { header: 'TO', value: (tenant) => tenant.targetVersion },
     { header: 'REASON', value: (tenant) => tenant.reason ?? '' },
   ]);
-  return [fields, '', waves, '', tenants].join('\n');
 }
 
 export function renderRolloutList(rollouts: readonly RolloutHeader[]): string {

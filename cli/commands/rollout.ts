@@ -106,6 +106,8 @@ async function startRollout(context: CommandContext, input: Record<string, unkno
 
   if (target.kind === 'aws') {
     const rollouts = await awsRollouts(context);
+    const { assertRolloutCanStart } = await import('./rollout-view');
+    await assertRolloutCanStart(input);
     const executionArn = await rollouts.start(input);
     output.progress(`rollout ${input.rolloutId} started as execution ${executionArn}; follow it with "tenantform --target aws rollout status ${input.rolloutId}"`);
     output.result({ rolloutId: input.rolloutId, executionArn }, () => input.rolloutId);
@@ -113,14 +115,17 @@ async function startRollout(context: CommandContext, input: Record<string, unkno
   }
 
   const { runSandboxRollout } = await import('./rollout-local');
-  output.progress(`rollout ${input.rolloutId}: local tenants are planned, not applied, so each job stops at terraform plan`);
   const result = await runSandboxRollout(target as LocalTarget, input, (message) => output.progress(message));
   if (result.error === 'Rollout.InvalidInput') {
     throw new OperationError(result.cause ?? 'the rollout input is invalid', 'rollout');
   }
-  const { readRolloutView, renderRollout } = await import('./rollout-view');
+  const { describeEmptyRollout, readRolloutView, renderRollout } = await import('./rollout-view');
   const view = await readRolloutView(result.rolloutId, target);
+  const empty = describeEmptyRollout(view);
   output.progress(result.succeeded ? `rollout ${result.rolloutId} ${view.status}` : `rollout ${result.rolloutId} ${view.status}: ${result.cause ?? result.error}`);
+  if (empty !== undefined) {
+    output.progress(empty);
+  }
   output.result(view, () => renderRollout(view));
   return result.succeeded ? EXIT_SUCCESS : EXIT_FAILURE;
 }
@@ -161,10 +166,15 @@ async function explainLockedSandbox(context: CommandContext, rolloutId: string |
 async function decide(context: CommandContext, rolloutId: string, decision: 'approve' | 'reject', reason: string | undefined): Promise<void> {
   if (context.options.target === 'local') {
     const { resolveStateDirectory } = await import('../../local/sandbox/state-directory');
+    const { readWaiting } = await import('../../local/rollout/approval-records');
+    const stateDir = resolveStateDirectory(context.options.stateDir);
+    if (!readWaiting(stateDir, rolloutId)) {
+      throw await explainMissingGate(context, rolloutId, decision);
+    }
     const { decideSandboxRollout } = await import('./rollout-local');
     let recorded;
     try {
-      recorded = decideSandboxRollout(resolveStateDirectory(context.options.stateDir), rolloutId, decision, reason);
+      recorded = decideSandboxRollout(stateDir, rolloutId, decision, reason);
     } catch (error) {
       throw new OperationError((error as Error).message, 'rollout');
     }
@@ -178,6 +188,41 @@ async function decide(context: CommandContext, rolloutId: string, decision: 'app
   const { wave } = await rollouts.decide(rolloutId, decision, reason);
   context.output.progress(`wave ${wave} of rollout ${rolloutId} ${decision === 'approve' ? 'approved' : 'rejected'}`);
   context.output.result({ rolloutId, wave, decision, ...(reason ? { reason } : {}) }, () => '');
+}
+
+/**
+ * Explains why local rollout `rolloutId` has no approval gate to `decision`: it was not
+ * found, or it is in another status. Reading the record opens the sandbox. When another
+ * process holds the sandbox lock, the error names that process instead.
+ */
+async function explainMissingGate(context: CommandContext, rolloutId: string, decision: 'approve' | 'reject'): Promise<OperationError> {
+  const { StateDirectoryLockedError } = await import('../../local/sandbox/process-lock');
+  try {
+    await context.target();
+  } catch (error) {
+    if (!(error instanceof StateDirectoryLockedError)) {
+      throw error;
+    }
+    const { pid, command } = error.holder;
+    return new OperationError(
+      `rollout ${rolloutId} is not waiting for approval, and its record cannot be read while process ${pid} ("${command}") uses the state directory; check it with "tenantform rollout status ${rolloutId}" after that process ends`,
+      'rollout',
+    );
+  }
+  // Loaded after the target has set the handlers' environment, as in showStatus.
+  const { getRolloutHeader } = await import('../../lambdas/control-plane/rollout/rollout-store');
+  const header = await getRolloutHeader(rolloutId);
+  if (!header) {
+    return new OperationError(`rollout ${rolloutId} was not found; list rollouts with "tenantform rollout status"`, 'rollout');
+  }
+  if (header.status === 'RUNNING' || header.status === 'WAITING_FOR_APPROVAL') {
+    // This process holds the sandbox lock, so the process that ran the rollout has ended.
+    return new OperationError(
+      `rollout ${rolloutId} is recorded as ${header.status}, but the process that ran it has ended, so there is nothing to ${decision}; the next "tenantform rollout start" or "rollout rollback" marks it HALTED`,
+      'rollout',
+    );
+  }
+  return new OperationError(`rollout ${rolloutId} is ${header.status}, not WAITING_FOR_APPROVAL, so there is nothing to ${decision}`, 'rollout');
 }
 
 async function awsRollouts(context: CommandContext) {
