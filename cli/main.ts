@@ -10,7 +10,7 @@ import type { OutputStreams } from './output';
 import { buildProgram } from './program';
 
 /** Commander errors that mean help or the version was printed, not a mistake. */
-const INFORMATIONAL_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+const INFORMATIONAL_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
 export async function main(argv: readonly string[], streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   // The SDK warns on every command that its releases after January 2027 need Node.js 22;
@@ -21,11 +21,11 @@ export async function main(argv: readonly string[], streams: OutputStreams = { s
 
   try {
     const args = argv[0] === '--version' ? ['-V', ...argv.slice(1)] : [...argv];
-    if (args[0] === 'help' && args.length > 1) {
-      // Commander's help command reads one name, so `help tenants onboard` would show the
-      // help of `tenants`, and `help nope` the root help. Asking the command itself shows
-      // the right help, or the unknown-command error.
-      const known = program.commands.some((command) => command.name() === args[1]);
+    if (args[0] === 'help') {
+      // Commander's help command reads only one name and exits with a usage error. Asking
+      // the command itself for --help shows the right help and exits 0, and an unknown
+      // name gets the unknown-command error.
+      const known = args.length === 1 || program.commands.some((command) => command.name() === args[1]);
       args.splice(0, args.length, ...args.slice(1), ...(known ? ['--help'] : []));
     }
     await program.parseAsync(args, { from: 'user' });

@@ -103,7 +103,7 @@ export function loadPlatformConfig(file?: string, cwd = process.cwd()): Platform
   try {
     parsed = JSON.parse(fs.readFileSync(resolved, 'utf8'));
   } catch (error) {
-    throw new ConfigError([`configuration file "${resolved}" is not valid JSON: ${(error as Error).message}`]);
+    throw new ConfigError([`configuration file "${resolved}" is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`]);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError([`configuration file "${resolved}" must contain a JSON object`]);

@@ -31,6 +31,7 @@ describe('onboarding file', () => {
 
   test('invalid JSON is reported', () => {
     expect(() => readOnboardingFile(write('[{'))).toThrow('is not valid JSON');
+    expect(() => readOnboardingFile(write('not json\n'))).toThrow(/is not valid JSON: [^\n]*"not json " is not valid JSON$/);
   });
 
   test('object instead of array is reported', () => {

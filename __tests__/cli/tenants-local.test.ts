@@ -80,6 +80,22 @@ describe('tenantform CLI on the local target', () => {
     expect(json<TenantJson[]>(result).map((tenant) => tenant.tenantName)).toEqual(['Harbor Health']);
   });
 
+  test('status filter takes any case', async () => {
+    const lower = json<TenantJson[]>(await cli('tenants', 'list', '--status', 'active', '--json'));
+    const upper = json<TenantJson[]>(await cli('tenants', 'list', '--status', 'ACTIVE', '--json'));
+
+    expect(lower.length).toBeGreaterThan(0);
+    expect(lower).toEqual(upper);
+  });
+
+  test('invalid filter names the option', async () => {
+    const result = await cli('tenants', 'list', '--status', 'done');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('status "done" is not one of PENDING');
+    expect(result.stderr).toContain('; set it with --status');
+  });
+
   test('shows a tenant by name in another case', async () => {
     const result = await cli('tenants', 'show', 'acme CORP');
 
@@ -188,13 +204,12 @@ describe('tenantform CLI on the local target', () => {
     expect(await tenantCount()).toBe(before);
   });
 
-  test('missing email names the field', async () => {
+  test('missing email is a usage error', async () => {
     const before = await tenantCount();
     const result = await cli('tenants', 'onboard', '--name', 'No Mail', '--tier', 'BASIC', '--json');
 
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('email is missing');
-    expect(json<{ error: { field: string } }>(result).error.field).toBe('email');
+    expect(result.code).toBe(2);
+    expect(json<{ error: { message: string } }>(result).error.message).toBe('missing --email: one tenant needs --name, --email and --tier');
     expect(await tenantCount()).toBe(before);
     const reused = await cli('tenants', 'show', 'No Mail');
     expect(reused.code).toBe(1);
@@ -218,6 +233,7 @@ describe('tenantform CLI on the local target', () => {
     ['file and name together', ['tenants', 'onboard', '--file', 'x.json', '--name', 'x']],
     ['onboard without tier', ['tenants', 'onboard', '--name', 'No Tier', '--email', 'ops@notier.example']],
     ['onboard with tier only', ['tenants', 'onboard', '--tier', 'BASIC']],
+    ['concurrency for one tenant', ['tenants', 'onboard', '--name', 'Solo', '--email', 'ops@solo.example', '--tier', 'BASIC', '--concurrency', '2']],
   ])('usage error exits 2: %s', async (_name, args) => {
     const result = await cli(...args);
 

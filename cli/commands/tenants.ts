@@ -3,7 +3,7 @@
  * Every change goes through the control plane's own handlers.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { FINAL_STATUSES, TenantRecord, TenantStatus } from '../../lambdas/shared/tenant';
+import { FINAL_STATUSES, TENANT_STATUSES, TenantRecord, TenantStatus } from '../../lambdas/shared/tenant';
 import { EXIT_FAILURE, EXIT_SUCCESS, OperationError, UsageError } from '../errors';
 import type { OutputStreams } from '../output';
 import type { RunState } from '../program';
@@ -39,7 +39,9 @@ export function registerTenantCommands(program: Command, streams: OutputStreams,
     .addOption(new Option('--concurrency <n>', 'tenants a --file batch onboards at the same time').argParser(positiveInteger).default(DEFAULT_CONCURRENCY))
     .addOption(interruptGraceOption())
     .option('--json', 'print the result as JSON on stdout')
-    .action((_options, command: Command) => runCommand<OnboardOptions>(command, streams, run, onboard));
+    .action((_options, command: Command) =>
+      runCommand<OnboardOptions>(command, streams, run, (context, options) => onboard(context, options, command.getOptionValueSource('concurrency') === 'cli')),
+    );
 
   tenants
     .command('list')
@@ -106,7 +108,7 @@ export function registerTenantCommands(program: Command, streams: OutputStreams,
   }
 }
 
-async function onboard(context: CommandContext, options: OnboardOptions): Promise<number> {
+async function onboard(context: CommandContext, options: OnboardOptions, concurrencyGiven: boolean): Promise<number> {
   const single = options.name !== undefined || options.email !== undefined || options.tier !== undefined;
   if (single && options.file !== undefined) {
     throw new UsageError('give either --file or --name, --email and --tier, not both');
@@ -117,6 +119,9 @@ async function onboard(context: CommandContext, options: OnboardOptions): Promis
   if (options.file !== undefined) {
     const { onboardFile } = await import('../onboarding/onboard-file');
     return onboardFile(context, options.file, options);
+  }
+  if (concurrencyGiven) {
+    throw new UsageError('--concurrency applies to a --file batch only; one tenant is onboarded by itself');
   }
   const missing = (['name', 'email', 'tier'] as const).filter((option) => options[option] === undefined).map((option) => `--${option}`);
   if (missing.length > 0) {
@@ -172,8 +177,8 @@ async function retryFailed(
   return finish(context, failed.tenantId, { wait: options.wait, operation: 'onboarding', expected: 'ACTIVE', before: failed, interruptGraceMs: options.interruptGraceMs });
 }
 
-/** The command-line option that sets each field of a registration request. */
-const OPTION_OF_FIELD: Readonly<Record<string, string>> = { tenantName: '--name', email: '--email', tier: '--tier' };
+/** The command-line option that sets each field of a registration request or list filter. */
+const OPTION_OF_FIELD: Readonly<Record<string, string>> = { tenantName: '--name', email: '--email', tier: '--tier', status: '--status' };
 
 /** Adds the option to set to a validation error that names a request field. */
 function withOptionHint(error: unknown): unknown {
@@ -232,14 +237,25 @@ async function list(context: CommandContext, options: { status?: string; tier?: 
   const tenants: TenantRecord[] = [];
   let cursor: string | undefined;
   do {
-    const page = await target.controlPlane.call<{ tenants: TenantRecord[]; nextCursor?: string }>('tenants-list', {
-      query: { status: options.status, tier: options.tier, limit: '100', cursor },
-    });
+    // Statuses are fixed upper-case names, so the filter takes any case. Tier names are
+    // case-sensitive, as the platform configuration sets them.
+    const page = await target.controlPlane
+      .call<{ tenants: TenantRecord[]; nextCursor?: string }>('tenants-list', {
+        query: { status: knownStatus(options.status), tier: options.tier, limit: '100', cursor },
+      })
+      .catch((error: unknown) => {
+        throw withOptionHint(error);
+      });
     tenants.push(...page.body.tenants);
     cursor = page.body.nextCursor;
   } while (cursor);
 
   context.output.result(tenants.map(tenantJson), () => renderTenantTable(tenants));
+}
+
+/** Returns the status named by `value` in any case, or `value` itself for the API to reject. */
+function knownStatus(value: string | undefined): string | undefined {
+  return TENANT_STATUSES.find((status) => status === value?.toUpperCase()) ?? value;
 }
 
 async function show(context: CommandContext, reference: string): Promise<void> {

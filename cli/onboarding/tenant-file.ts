@@ -30,7 +30,7 @@ export function readOnboardingFile(file: string): OnboardingEntry[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new OperationError(`onboarding file ${file} is not valid JSON: ${(error as Error).message}`, 'file');
+    throw new OperationError(`onboarding file ${file} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'file');
   }
   if (!Array.isArray(parsed)) {
     throw new OperationError(

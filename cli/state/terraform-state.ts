@@ -190,7 +190,7 @@ function parseJsonObject(text: string, location: string): Record<string, unknown
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${location} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${location} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
   }
   if (!isObject(parsed)) {
     throw new Error(`${location} does not contain a JSON object`);

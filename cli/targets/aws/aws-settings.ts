@@ -74,7 +74,7 @@ export function loadAwsSettings(file: string, defaults: AwsSettingsDefaults): Aw
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new OperationError(`${file} is not valid JSON: ${(error as Error).message}`, 'aws-config');
+    throw new OperationError(`${file} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'aws-config');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new OperationError(`${file} must contain a JSON object`, 'aws-config');
