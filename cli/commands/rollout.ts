@@ -62,7 +62,7 @@ export function registerRolloutCommands(program: Command, streams: OutputStreams
     .command('status')
     .description('show one rollout with its waves and tenants, or list the latest rollouts')
     .argument('[rollout]', 'rollout id; without it, the latest rollouts are listed', parseRolloutId)
-    .addOption(new Option('--limit <n>', 'most rollouts to list').argParser(positiveInteger).default(20))
+    .addOption(new Option('--limit <n>', 'maximum number of rollouts to list').argParser(positiveInteger).default(20))
     .option('--json', 'print the rollout or the list as JSON on stdout')
     .action((rolloutId: string | undefined, _options, command: Command) =>
       runCommand<{ limit: number }>(command, streams, run, (context, options) => showStatus(context, rolloutId, options.limit)),
