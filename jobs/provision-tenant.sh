@@ -158,11 +158,14 @@ terraform_init() {
 }
 
 # Writes NAME=value lines for every output name in $EXPORTED_VARIABLES, from a JSON object
-# of {output_name: value} on stdin; names become TENANT_<OUTPUT_NAME>.
+# of {output_name: value} on stdin; names become TENANT_<OUTPUT_NAME>. The template_version
+# output is left out: the callers export the version they fetched, which templates
+# published before that output existed do not report.
 write_exports() {
   jq -r --argjson allowed "${EXPORTED_VARIABLES}" '
     to_entries[]
     | {name: ("TENANT_" + (.key | ascii_upcase)), value: .value}
+    | select(.name != "TENANT_TEMPLATE_VERSION")
     | select(.name as $name | $allowed | index($name))
     | select(.value | type == "string" or type == "number" or type == "boolean")
     | "\(.name)=\(.value | tostring | gsub("[\r\n]"; " "))"'

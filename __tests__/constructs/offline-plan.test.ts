@@ -200,6 +200,23 @@ describe('tenant template variables', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('admin_email must be an email address');
   });
+
+  it('rejects a bad template version', async () => {
+    const result = await plan(...TENANT_VARIABLES, '-var', 'template_version=../v2');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('template_version must be 1 to 64 letters');
+  });
+
+  it('plans the template version as an output', async () => {
+    const result = await runTerraform(
+      terraform,
+      ['plan', '-input=false', '-no-color', '-lock=false', '-out=versioned.out', ...TENANT_VARIABLES, '-var', 'template_version=1.4.0-3f2a9c1'],
+      templateDir(),
+    );
+    expect(result.exitCode).toBe(0);
+    const shown = await runTerraform(terraform, ['show', '-json', 'versioned.out'], templateDir());
+    expect(JSON.parse(shown.stdout).planned_values.outputs.template_version).toMatchObject({ sensitive: false, value: '1.4.0-3f2a9c1' });
+  });
 });
 
 describe('tenant-scoped policy', () => {

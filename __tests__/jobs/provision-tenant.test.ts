@@ -182,6 +182,7 @@ describe('provision-tenant.sh local mode', () => {
       user_pool_id: { actions: ['create'], after_unknown: true },
       user_pool_client_id: { actions: ['create'], after: 'secret-client', after_unknown: false, after_sensitive: true },
       unrelated_output: { actions: ['create'], after: 'x', after_unknown: false },
+      template_version: { actions: ['create'], after: 'unversioned', after_unknown: false },
     },
   };
 
@@ -228,6 +229,8 @@ describe('provision-tenant.sh remote mode', () => {
     user_pool_client_id: { sensitive: true, type: 'string', value: 'hidden' },
     products_table_name: { sensitive: false, type: 'string', value: 'tf-abcd1234-products' },
     extra: { sensitive: false, type: 'string', value: 'not exported' },
+    // The job exports the version it fetched, not what the template reports about itself.
+    template_version: { sensitive: false, type: 'string', value: 'unversioned' },
   };
 
   it('applies with the tenant state key and exports outputs', () => {

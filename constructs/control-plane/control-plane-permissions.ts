@@ -128,8 +128,8 @@ export const CONTROL_PLANE_PERMISSIONS: Readonly<Record<string, StatementBuilder
     tenantApiKeys(['GET', 'POST', 'DELETE'], ['/usageplans/*/keys', '/usageplans/*/keys/*']),
   ),
   'tenants-delete': combine(changeTenant, publishEvents),
-  'tenants-activate': combine(changeTenant, publishEvents),
-  'tenants-deactivate': combine(changeTenant, publishEvents),
+  'tenants-activate': combine(readTenant, publishEvents),
+  'tenants-deactivate': combine(readTenant, publishEvents),
   'users-create': combine(
     // AdminDeleteUser undoes a creation whose group membership failed.
     controlPlaneUsers(['AdminCreateUser', 'AdminAddUserToGroup', 'AdminDeleteUser', 'AdminGetUser', 'AdminListGroupsForUser']),

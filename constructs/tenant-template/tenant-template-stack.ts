@@ -73,6 +73,7 @@ export class TenantTemplateStack extends PlatformStack {
       products_table_name: { value: tables.products.name, description: 'Products table of the tenant' },
       orders_table_name: { value: tables.orders.name, description: 'Orders table of the tenant' },
       api_key_id: { value: apiKey.id, description: 'Id of the tenant\'s API key' },
+      template_version: { value: this.variables.templateVersion.stringValue, description: 'Version of the tenant template applied' },
     };
     for (const [name, output] of Object.entries(outputs)) {
       new TerraformOutput(this, name, output).overrideLogicalId(name);

@@ -23,6 +23,7 @@ export class TenantTemplateVariables extends Construct {
   readonly tier: TerraformVariable;
   readonly adminEmail: TerraformVariable;
   readonly deletionProtection: TerraformVariable;
+  readonly templateVersion: TerraformVariable;
   private readonly tierSettings: TerraformLocal;
 
   constructor(scope: Construct, id: string, config: PlatformConfig) {
@@ -89,6 +90,22 @@ export class TenantTemplateVariables extends Construct {
       description: 'Protects the tenant tables and user pool from deletion; offboarding applies false before it destroys',
     });
     this.deletionProtection.overrideLogicalId('deletion_protection');
+
+    // The provisioning job passes the version of the template it applies, so that the
+    // state and the outputs say which version the tenant runs.
+    this.templateVersion = new TerraformVariable(this, 'template_version', {
+      type: 'string',
+      nullable: false,
+      default: 'unversioned',
+      description: 'Version of this tenant template, as the pipeline published it',
+      validation: [
+        {
+          condition: '${can(regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", var.template_version))}',
+          errorMessage: 'template_version must be 1 to 64 letters, digits, dots, hyphens or underscores, starting with a letter or digit.',
+        },
+      ],
+    });
+    this.templateVersion.overrideLogicalId('template_version');
 
     const settings: Record<string, TierSettings> = {};
     for (const tier of siloTiers(config)) {

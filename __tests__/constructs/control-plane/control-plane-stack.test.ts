@@ -288,6 +288,14 @@ describe('control-plane functions', () => {
     expect(allowedActions(stack, 'acme-tenants-list-role').get('dynamodb:Query')).toEqual([tenants, `${tenants}/index/*`]);
   });
 
+  it.each(['acme-tenants-activate-role', 'acme-tenants-deactivate-role'])('lets %s only read the tenant and publish', (role) => {
+    const tenants = referenceTo(stack, 'aws_dynamodb_table', (table) => table.name === 'acme-tenants', 'arn');
+    const actions = allowedActions(stack, role);
+    expect(actions.get('dynamodb:GetItem')).toEqual([tenants]);
+    expect([...actions.keys()].filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
+    expect(actions.has('events:PutEvents')).toBe(true);
+  });
+
   it('grants tenant user pools by platform tag', () => {
     const statement = roleStatements(stack, 'acme-lifecycle-create-admin-role').find((candidate) => candidate.Sid === 'ManageTenantUsers');
     expect(statement?.Resource).toBe('arn:aws:cognito-idp:eu-west-1:111122223333:userpool/*');

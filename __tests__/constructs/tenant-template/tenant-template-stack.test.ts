@@ -42,6 +42,7 @@ describe('variables', () => {
 
   it('protects data from deletion unless offboarding turns it off', () => {
     expect(stack.variable.deletion_protection).toMatchObject({ type: 'bool', default: true });
+    expect(stack.variable.template_version).toMatchObject({ type: 'string', default: 'unversioned' });
     const table = findResource(stack, 'aws_dynamodb_table', 'name', 'acme-${var.tenant_id}-products');
     expect(table.deletion_protection_enabled).toBe('${var.deletion_protection}');
     const pool = listOf(stack, 'aws_cognito_user_pool')[0];
@@ -137,6 +138,15 @@ describe('resources', () => {
 
 describe('outputs', () => {
   it('exposes what the provisioning job exports', () => {
-    expect(Object.keys(stack.output).sort()).toEqual(['api_key_id', 'api_url', 'orders_table_name', 'products_table_name', 'user_pool_client_id', 'user_pool_id']);
+    expect(Object.keys(stack.output).sort()).toEqual([
+      'api_key_id',
+      'api_url',
+      'orders_table_name',
+      'products_table_name',
+      'template_version',
+      'user_pool_client_id',
+      'user_pool_id',
+    ]);
+    expect(stack.output.template_version.value).toBe('${var.template_version}');
   });
 });

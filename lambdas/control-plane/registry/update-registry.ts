@@ -4,8 +4,9 @@
  * and aborted executions of the lifecycle state machines. It validates each detail and
  * applies one conditional write per event, from the rules in `result-rules.ts`.
  *
- * - An invalid event throws `InvalidEventError` naming the field, so EventBridge retries it
- *   and then dead-letters it with the error.
+ * - An invalid event throws `InvalidEventError` naming the field. EventBridge invokes this
+ *   function asynchronously, so Lambda retries it and then sends it, with the error, to
+ *   the function's dead-letter queue.
  * - A replayed event (the tenant already has the target status) is logged and ignored.
  * - An event that finds the tenant in a status the rule does not move from is logged as a
  *   warning with both statuses and ignored, because a retry would fail the same way.
