@@ -17,6 +17,8 @@ const LIFECYCLE_KEY_HELPERS = 'lambdas/control-plane/lifecycle/tenant-api-keys.t
 const REACHABLE_BUT_NOT_CALLED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'tenants-list': { 'dynamodb:GetItem': 'imports only tenantsTableName from the registry helpers', 'dynamodb:UpdateItem': REGISTRY_HELPERS },
   'tenants-get': { 'dynamodb:UpdateItem': REGISTRY_HELPERS },
+  'tenants-activate': { 'dynamodb:UpdateItem': REGISTRY_HELPERS },
+  'tenants-deactivate': { 'dynamodb:UpdateItem': REGISTRY_HELPERS },
   'users-list': { 'events:PutEvents': 'only create and delete emit user events' },
   'users-get': { 'events:PutEvents': 'only create and delete emit user events' },
   'users-update-role': { 'events:PutEvents': 'only create and delete emit user events' },
