@@ -45,9 +45,8 @@ export async function runSandboxRollout(target: LocalTarget, input: Record<strin
     progress(`tenant ${tenantId}: planning version ${variables.TEMPLATE_VERSION} (local jobs stop at terraform plan)`);
     try {
       const build = await runLocalBuild(request, {
-        // Each tenant gets its own folder, and so its own Terraform plugin cache: concurrent
-        // `terraform init` runs on one cache fail with "file exists" while installing the
-        // provider. From the unpacked mirror a cache entry is a symlink, so this costs nothing.
+        // Each tenant gets its own folder for its builds and Terraform settings. Its plugin
+        // cache holds only symlinks to the unpacked mirror, so this costs nothing.
         workDir: path.join(sandbox.directory.root, 'codebuild', 'rollout', tenantId),
         templateDir: template.directory,
         stateRoot: sandbox.directory.root,
