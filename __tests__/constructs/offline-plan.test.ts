@@ -214,8 +214,8 @@ describe('tenant template variables', () => {
       templateDir(),
     );
     expect(result.exitCode).toBe(0);
-    const shown = await runTerraform(terraform, ['show', '-json', 'versioned.out'], templateDir());
-    expect(JSON.parse(shown.stdout).planned_values.outputs.template_version).toMatchObject({ sensitive: false, value: '1.4.0-3f2a9c1' });
+    const planJson = await runTerraform(terraform, ['show', '-json', 'versioned.out'], templateDir());
+    expect(JSON.parse(planJson.stdout).planned_values.outputs.template_version).toMatchObject({ sensitive: false, value: '1.4.0-3f2a9c1' });
   });
 });
 

@@ -96,7 +96,7 @@ describe('rollout-plan', () => {
     expect(tenants[tenantId].result).toBe('PENDING');
   });
 
-  // The local runner, and Step Functions 90 days after an execution closed, give a reused
+  // The local runner, and Step Functions once 90 days have passed, give a reused
   // execution name the same execution ARN, so the ARN alone does not identify a retry.
   test.each([
     ['finished', { status: 'SUCCEEDED' }],

@@ -46,7 +46,7 @@ export async function runSandboxRollout(target: LocalTarget, input: Record<strin
     try {
       const build = await runLocalBuild(request, {
         // Each tenant gets its own folder for its builds and Terraform settings. Its plugin
-        // cache holds only symlinks to the unpacked mirror, so this costs nothing.
+        // cache contains only symlinks to the unpacked mirror, so this costs nothing.
         workDir: path.join(sandbox.directory.root, 'codebuild', 'rollout', tenantId),
         templateDir: template.directory,
         stateRoot: sandbox.directory.root,

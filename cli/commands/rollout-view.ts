@@ -92,7 +92,7 @@ export async function assertRolloutCanStart(input: { readonly rolloutId: string;
   }
 }
 
-/** Returns a line that says why a rollout has no waves, or undefined when it has waves. */
+/** Returns the reason a rollout has no waves, as one line, or undefined when it has waves. */
 export function describeEmptyRollout(view: RolloutView): string | undefined {
   if (view.waves.length > 0) {
     return undefined;

@@ -92,7 +92,7 @@ export class TenantTemplateVariables extends Construct {
     this.deletionProtection.overrideLogicalId('deletion_protection');
 
     // The provisioning job passes the version of the template it applies, so that the
-    // state and the outputs say which version the tenant runs.
+    // state and the outputs record which version the tenant runs.
     this.templateVersion = new TerraformVariable(this, 'template_version', {
       type: 'string',
       nullable: false,

@@ -143,7 +143,7 @@ function finish(state: StateRecord | undefined, status: StateStatus, at: string,
 
 /**
  * Ends the states still running when the execution ended, with `status`. A state without an
- * error of its own gets `error` and `cause`, so that the state table says why it stopped.
+ * error of its own gets `error` and `cause`, so that the state table shows why it stopped.
  */
 function failOpenStates(record: ExecutionRecord, at: string, status: StateStatus = 'FAILED', error?: string, cause?: string): void {
   for (const state of record.states) {

@@ -72,8 +72,8 @@ export const RESULT_RULES: Readonly<Partial<Record<DetailType, ResultRule>>> = {
 };
 
 /**
- * The job's outputs without `templateVersion`, which the record keeps at its top level,
- * where rollouts update it. A copy in `outputs` would go stale after the first rollout.
+ * Returns the job's outputs without `templateVersion`, which the record keeps at its top
+ * level, where rollouts update it. A copy in `outputs` would go stale after the first rollout.
  */
 function outputsOf(detail: ResultDetail): Record<string, string | number | boolean> {
   const { templateVersion: _templateVersion, ...outputs } = detail.jobOutput ?? {};

@@ -49,11 +49,11 @@ export async function createRollout(header: RolloutHeader & { executionId: strin
 }
 
 /**
- * Tells whether `existing` is the header that an earlier attempt of the plan step of
+ * Returns whether `existing` is the header that an earlier attempt of the plan step of
  * execution `executionId` wrote. The execution ARN alone does not prove it. The ARN is made
  * from the state machine and the execution name, which is the rollout id. The local runner
- * gives every run of a name the same ARN, and Step Functions lets a name be used again 90
- * days after its execution closed (StartExecution API reference).
+ * gives every run of a name the same ARN, and Step Functions keeps a name unique for 90
+ * days only, then lets it be used again (StartExecution API reference).
  *
  * So the rollout must also look as the plan step left it: RUNNING, with every wave and every
  * tenant item still PENDING (or SKIPPED, for tenants the plan skipped). An earlier execution
