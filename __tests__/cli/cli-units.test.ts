@@ -8,6 +8,7 @@ import { buildApiEvent } from '../../cli/control-plane-client';
 import { CONTROL_PLANE_ROUTES } from '../../constructs/control-plane/control-plane-routes';
 import { main } from '../../cli/main';
 import { BatchProgress, describeOutcome } from '../../cli/onboarding/progress';
+import { registrationDifferences } from '../../cli/onboarding/onboard-tenant';
 import type { OnboardingOutcome } from '../../cli/onboarding/onboard-tenant';
 import type { TenantRecord } from '../../lambdas/shared/tenant';
 import { temporaryDirectory, removeTemporaryDirectories } from './support/run-cli';
@@ -403,5 +404,20 @@ describe('renderResource', () => {
       '    }',
       '}',
     ]);
+  });
+});
+
+describe('registrationDifferences', () => {
+  const existing = { tenantId: 'abcd1234', tenantName: 'Acme', email: 'ops@acme.example', tier: 'BASIC' } as TenantRecord;
+
+  test('names each differing field', () => {
+    expect(registrationDifferences(existing, { email: 'new@acme.example', tier: 'STANDARD' })).toEqual([
+      'email is "ops@acme.example", not "new@acme.example"',
+      'tier is "BASIC", not "STANDARD"',
+    ]);
+  });
+
+  test('skips matching and missing fields', () => {
+    expect(registrationDifferences(existing, { email: 'ops@acme.example' })).toEqual([]);
   });
 });

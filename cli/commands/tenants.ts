@@ -154,9 +154,8 @@ async function retryFailed(
   request: { readonly email?: string; readonly tier?: string },
   options: { readonly wait: boolean; readonly interruptGraceMs: number },
 ): Promise<number> {
-  const differences = (['email', 'tier'] as const)
-    .filter((field) => request[field] !== failed[field])
-    .map((field) => `${field} is ${JSON.stringify(failed[field])}, not ${JSON.stringify(request[field])}`);
+  const { registrationDifferences } = await import('../onboarding/onboard-tenant');
+  const differences = registrationDifferences(failed, request);
   if (differences.length > 0) {
     throw new OperationError(
       `tenant ${JSON.stringify(failed.tenantName)} (id ${failed.tenantId}) failed to onboard and is kept as PROVISION_FAILED, but its ${differences.join(' and its ')}. ` +

@@ -124,10 +124,18 @@ export function isFinal(tenant: TenantRecord): boolean {
   return FINAL_STATUSES.includes(tenant.status);
 }
 
-function existsMessage(existing: TenantRecord, request: Readonly<Record<string, unknown>>): string {
-  const differences = (['email', 'tier'] as const)
+/**
+ * Lists the registered fields that a request gives another value, such as
+ * `tier is "BASIC", not "STANDARD"`. A field the request leaves out is not compared.
+ */
+export function registrationDifferences(existing: TenantRecord, request: Readonly<Record<string, unknown>>): string[] {
+  return (['email', 'tier'] as const)
     .filter((field) => typeof request[field] === 'string' && request[field] !== existing[field])
-    .map((field) => `${field} is ${existing[field]}, the request has ${String(request[field])}`);
+    .map((field) => `${field} is ${JSON.stringify(existing[field])}, not ${JSON.stringify(request[field])}`);
+}
+
+function existsMessage(existing: TenantRecord, request: Readonly<Record<string, unknown>>): string {
+  const differences = registrationDifferences(existing, request);
   const base = `already exists as ${existing.tenantId} (${existing.status})`;
   return differences.length > 0 ? `${base}; ${differences.join('; ')}` : base;
 }

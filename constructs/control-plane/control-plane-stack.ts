@@ -128,9 +128,8 @@ export class ControlPlaneStack extends PlatformStack {
     };
     const functionArn = (handlerId: string) => this.functions.get(handlerId).arn;
 
-    const machines: Partial<Record<LifecycleStateMachineId, LifecycleStateMachine>> = {};
-    for (const machineId of LIFECYCLE_STATE_MACHINES) {
-      machines[machineId] = new LifecycleStateMachine(this, `${machineId}-state-machine`, {
+    const stateMachine = (machineId: string) =>
+      new LifecycleStateMachine(this, `${machineId}-state-machine`, {
         stateMachineName: names.of(machineId),
         definitionFile: path.join(stateMachineDirectory, `${machineId}.asl.json`),
         values: { placeholders, functionArn },
@@ -144,23 +143,14 @@ export class ControlPlaneStack extends PlatformStack {
         },
         logRetentionDays: config.logRetentionDays,
       });
+
+    const machines: Partial<Record<LifecycleStateMachineId, LifecycleStateMachine>> = {};
+    for (const machineId of LIFECYCLE_STATE_MACHINES) {
+      machines[machineId] = stateMachine(machineId);
     }
     this.stateMachines = machines as Record<LifecycleStateMachineId, LifecycleStateMachine>;
+    this.rolloutStateMachine = stateMachine('rollout');
 
-    this.rolloutStateMachine = new LifecycleStateMachine(this, 'rollout-state-machine', {
-      stateMachineName: names.of('rollout'),
-      definitionFile: path.join(stateMachineDirectory, 'rollout.asl.json'),
-      values: { placeholders, functionArn },
-      permissionTargets: {
-        region: config.region,
-        accountId: config.accountId,
-        placeholders,
-        functionArn,
-        eventBusArn: this.bus.arn,
-        provisioningProjectArn: this.provisioning.arn,
-      },
-      logRetentionDays: config.logRetentionDays,
-    });
     if (config.pipeline?.enabled !== false) {
       this.pipeline = new DeploymentPipeline(this, 'deployment-pipeline', {
         config,

@@ -8,12 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { AssetType, TerraformAsset } from 'cdktf';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { policyDocument } from '../shared/iam';
+import { codeBuildIdentity } from '../shared/codebuild-identity';
 import { writeDirectoryArchive } from '../shared/directory-archive';
 import { escapeTerraformTemplate } from '../shared/terraform-strings';
 import { processBuildDirectory, REPOSITORY_ROOT } from '../shared/lambda-bundles';
@@ -60,21 +60,8 @@ export class ProvisioningProject extends Construct {
       sourceHash: asset.assetHash,
     });
 
-    const logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `/aws/codebuild/${props.projectName}`,
-      retentionInDays: config.logRetentionDays,
-    });
-
-    this.role = new IamRole(this, 'role', {
-      name: `${props.projectName}-role`,
-      assumeRolePolicy: policyDocument([
-        {
-          actions: ['sts:AssumeRole'],
-          principals: { Service: ['codebuild.amazonaws.com'] },
-          conditions: { StringEquals: { 'aws:SourceAccount': config.accountId } },
-        },
-      ]),
-    });
+    const { logGroup, role } = codeBuildIdentity(this, props.projectName, config);
+    this.role = role;
 
     const policy = new IamRolePolicy(this, 'policy', {
       name: 'tenant-provisioning',

@@ -5,12 +5,12 @@
  * pipeline's input artifact.
  */
 import { Construct } from 'constructs';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { PolicyStatement, policyDocument } from '../../shared/iam';
 import { AWS_PROVIDER_VERSION } from '../../shared/aws-provider';
+import { codeBuildIdentity } from '../../shared/codebuild-identity';
 import type { PlatformConfig } from '../../../config/platform-config';
 
 /** CodeBuild's Amazon Linux 2023 standard image: Node.js 20, bash, curl, unzip, zip, jq and the AWS CLI. */
@@ -39,21 +39,8 @@ export class PipelineProject extends Construct {
     super(scope, id);
     const { config } = props;
 
-    const logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `/aws/codebuild/${props.projectName}`,
-      retentionInDays: config.logRetentionDays,
-    });
-
-    this.role = new IamRole(this, 'role', {
-      name: `${props.projectName}-role`,
-      assumeRolePolicy: policyDocument([
-        {
-          actions: ['sts:AssumeRole'],
-          principals: { Service: ['codebuild.amazonaws.com'] },
-          conditions: { StringEquals: { 'aws:SourceAccount': config.accountId } },
-        },
-      ]),
-    });
+    const { logGroup, role } = codeBuildIdentity(this, props.projectName, config);
+    this.role = role;
 
     const policy = new IamRolePolicy(this, 'policy', {
       name: 'pipeline-project',
